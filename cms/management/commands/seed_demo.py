@@ -1,0 +1,53 @@
+"""Build a believable demo province. Running it twice changes nothing.
+
+python manage.py seed_demo [--enterprises N] [--products N]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, demo_password_hash, seed_people
+from accounts.divisions import home_ward_choices
+from cms.demo import seed_site
+from marketplace.demo import seed_enterprises
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts, enterprises and content (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--enterprises", type=int, default=12, help="How many enterprises.")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DEBUG off (never on the public site).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not settings.TESTING and not options["allow_production"]:
+            raise CommandError("seed_demo writes demo accounts; run it with DEBUG=true.")
+        count = options["enterprises"]
+        if count < 1:
+            raise CommandError("--enterprises must be at least 1.")
+        ward_codes = [code for code, _name in home_ward_choices()]
+        password_hash = demo_password_hash()
+        with transaction.atomic():
+            logins = seed_people(password_hash)
+            enterprises = seed_enterprises(
+                count=count, ward_codes=ward_codes, password_hash=password_hash
+            )
+            seed_site()
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(enterprises)} enterprises."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        for login in logins:
+            self.stdout.write(f"  {login.role:<18} {login.phone}  {login.email}  {login.name}")
+        owner = "(HTX Chè Đồi Sương Tân Cương)"
+        self.stdout.write(f"  {'enterprise owner':<18} 0913000000  chu1@ocop.example.vn  {owner}")
+        self.stdout.write(
+            "Storefront: http://127.0.0.1:8000/   Back office: http://127.0.0.1:8000/admin/"
+        )
