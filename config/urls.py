@@ -15,6 +15,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("tai-khoan/", include("accounts.urls")),
+    path("", include("marketplace.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

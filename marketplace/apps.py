@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = _("Marketplace")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from marketplace import categories
+
+        post_migrate.connect(categories.ensure_default_categories, sender=self)

@@ -1,3 +1,12 @@
+from marketplace.models.catalogue import (
+    Category,
+    Product,
+    ProductEvent,
+    ProductImage,
+    ProductQuerySet,
+    Variant,
+    validate_gtin,
+)
 from marketplace.models.enterprises import (
     Enterprise,
     EnterpriseEvent,
@@ -8,10 +17,17 @@ from marketplace.models.enterprises import (
 )
 
 __all__ = [
+    "Category",
     "Enterprise",
     "EnterpriseEvent",
     "EnterpriseQuerySet",
     "Membership",
+    "Product",
+    "ProductEvent",
+    "ProductImage",
+    "ProductQuerySet",
+    "Variant",
     "normalize_tax_code",
+    "validate_gtin",
     "validate_tax_code",
 ]

@@ -1,3 +1,11 @@
+from marketplace.services.catalogue import (
+    PRODUCT_TRANSITIONS,
+    archive_product,
+    publish_product,
+    refresh_product_summary,
+    reject_product,
+    submit_product,
+)
 from marketplace.services.enterprises import (
     TRANSITIONS as ENTERPRISE_TRANSITIONS,
 )
@@ -12,10 +20,16 @@ from marketplace.services.enterprises import (
 
 __all__ = [
     "ENTERPRISE_TRANSITIONS",
+    "PRODUCT_TRANSITIONS",
     "add_member",
     "approve_enterprise",
+    "archive_product",
+    "publish_product",
+    "refresh_product_summary",
     "register_enterprise",
     "reinstate_enterprise",
     "reject_enterprise",
+    "reject_product",
+    "submit_product",
     "suspend_enterprise",
 ]

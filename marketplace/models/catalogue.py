@@ -1,0 +1,214 @@
+"""The catalogue: categories (a tree), products with variants (SKUs) and images."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from stdnum import ean
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from treebeard.mp_tree import MP_Node
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+
+from accounts.divisions import validate_ward_code, ward_name
+from marketplace.models.enterprises import Enterprise
+
+
+def validate_gtin(value: str) -> None:
+    """A GTIN-8, -12, -13 or -14 with a correct check digit."""
+    try:
+        number = ean.validate(value)
+    except StdnumValidationError as error:
+        raise ValidationError(
+            _("This GTIN (barcode number) is not valid: check its length and last digit."),
+            code="invalid_gtin",
+        ) from error
+    if len(number) not in (8, 12, 13, 14):
+        raise ValidationError(_("A GTIN has 8, 12, 13 or 14 digits."), code="invalid_gtin")
+
+
+class Category(MP_Node):
+    """A node of the category tree. Top-level nodes are the six OCOP product groups."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    ocop_group = models.PositiveSmallIntegerField(
+        _("OCOP product group"), null=True, blank=True, help_text=_("1 to 6, under Decision 148.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    node_order_by: ClassVar[list[str]] = ["name"]
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductQuerySet(models.QuerySet["Product"]):
+    def on_storefront(self) -> ProductQuerySet:
+        """Published products of approved enterprises: what shoppers may see and buy."""
+        return self.filter(
+            status=Product.Status.PUBLISHED, enterprise__status=Enterprise.Status.APPROVED
+        )
+
+
+class Product(ClusterableModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING_REVIEW = "pending_review", _("Waiting for review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        ARCHIVED = "archived", _("Archived")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="products"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    description = RichTextField(
+        _("description"), blank=True, features=["h3", "bold", "italic", "ol", "ul", "link"]
+    )
+    origin_ward_code = models.PositiveIntegerField(
+        _("origin ward or commune"), validators=[validate_ward_code]
+    )
+    main_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("main image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    certificates = models.ManyToManyField(
+        "traceability.Certificate",
+        verbose_name=_("certificates"),
+        blank=True,
+        related_name="products",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    review_reason = models.TextField(_("reason of the last review"), blank=True)
+    # Kept by the catalogue services so that filters and sorts use plain indexed columns.
+    min_price_vnd = models.PositiveBigIntegerField(_("lowest price (đồng)"), default=0)
+    total_stock = models.PositiveIntegerField(_("stock"), default=0)
+    sold_count = models.PositiveIntegerField(_("units sold"), default=0)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering: ClassVar[list[str]] = ["-published_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["status", "-published_at", "-id"], name="product_newest"),
+            models.Index(fields=["status", "min_price_vnd"], name="product_price"),
+            models.Index(fields=["status", "-sold_count"], name="product_best_selling"),
+            models.Index(fields=["category", "status"], name="product_category"),
+            models.Index(fields=["enterprise", "status"], name="product_enterprise"),
+            models.Index(fields=["origin_ward_code", "status"], name="product_origin"),
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["draft", "pending_review", "published", "rejected", "archived"]
+                ),
+                name="product_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def origin_ward_name(self) -> str:
+        return ward_name(self.origin_ward_code)
+
+
+class Variant(Orderable):
+    """A sellable unit of a product ("Hộp 200g"), with its own price, stock and barcode."""
+
+    product = ParentalKey(Product, on_delete=models.CASCADE, related_name="variants")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    name = models.CharField(_("name"), max_length=120)
+    sku = models.CharField(_("SKU"), max_length=64)
+    price_vnd = models.PositiveBigIntegerField(_("price (đồng)"))
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    weight_g = models.PositiveIntegerField(_("weight (grams)"), default=0)
+    gtin = models.CharField(
+        _("GTIN (barcode)"), max_length=14, blank=True, validators=[validate_gtin]
+    )
+    is_active = models.BooleanField(_("on sale"), default=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["enterprise", "sku"],
+                name="variant_sku_unique_per_enterprise",
+                violation_error_message=_("This SKU is already used by another of your products."),
+            ),
+            models.UniqueConstraint(
+                fields=["gtin"],
+                condition=~models.Q(gtin=""),
+                name="variant_gtin_unique",
+                violation_error_message=_("This GTIN is already used by another product."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} – {self.name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.product_id and not self.enterprise_id:
+            self.enterprise_id = self.product.enterprise_id
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ProductImage(Orderable):
+    product = ParentalKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
+    alt_text = models.CharField(_("description for screen readers"), max_length=200, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+
+
+class ProductEvent(models.Model):
+    """One row per review status change of a product."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product event")
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.from_status or '∅'} → {self.to_status}"

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from marketplace import selectors
+from marketplace.forms import CatalogueFilterForm
+from marketplace.models import Enterprise
+
+PAGE_SIZE = 24
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """Product list with filters and sorting, paginated (two queries whatever the size)."""
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.to_filters()
+    products = selectors.storefront_products(filters)
+    query = (form.cleaned_data.get("q") or "").strip() if form.is_bound else ""
+    # Plain name matching until the Vietnamese-aware search engine lands (search issue).
+    if query:
+        products = products.filter(name__icontains=query)
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "marketplace/catalogue.html",
+        {"form": form, "page_obj": page, "query": query, "querystring": params.urlencode()},
+    )
+
+
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = selectors.storefront_product(slug=slug)
+    if product is None:
+        raise Http404
+    return render(request, "marketplace/product_detail.html", {"product": product})
+
+
+def enterprise_directory(request: HttpRequest) -> HttpResponse:
+    enterprises = Enterprise.objects.approved().order_by("name")
+    page = Paginator(enterprises, 48).get_page(request.GET.get("page"))
+    return render(request, "marketplace/enterprise_directory.html", {"page_obj": page})
+
+
+def enterprise_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise.objects.approved(), slug=slug)
+    products = selectors.storefront_products(selectors.CatalogueFilters(enterprise=enterprise))
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "marketplace/enterprise_detail.html", {"enterprise": enterprise, "page_obj": page}
+    )

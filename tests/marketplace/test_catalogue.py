@@ -1,0 +1,193 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from marketplace import services
+from marketplace.exceptions import InvalidTransition, ReasonRequired
+from marketplace.models import Category, Product, ProductEvent, Variant
+from marketplace.selectors import CatalogueFilters, storefront_products
+from tests.marketplace.factories import EnterpriseFactory
+from traceability.models import Certificate
+
+pytestmark = pytest.mark.django_db
+
+S = Product.Status
+CATALOGUE_QUERIES = 5  # site, footer settings, filter categories, count, page
+PRODUCT_PAGE_QUERIES = 6
+
+
+def make_product(
+    *, enterprise=None, status=S.PUBLISHED, price=180_000, stock=10, name="Chè Tân Cương"
+):
+    enterprise = enterprise or EnterpriseFactory()
+    product = Product.objects.create(
+        enterprise=enterprise,
+        category=Category.objects.get(slug="che-thai-nguyen"),
+        name=name,
+        slug=f"p-{Product.objects.count() + 1}",
+        origin_ward_code=5503,
+        status=status,
+        published_at=timezone.now() if status == S.PUBLISHED else None,
+    )
+    Variant.objects.create(
+        product=product, name="Hộp 200g", sku=f"SKU-{product.pk}", price_vnd=price, stock=stock
+    )
+    services.refresh_product_summary(product_id=product.pk)
+    product.refresh_from_db()
+    return product
+
+
+def ocop(product, *, stars=4, issued=None, expires=None, revoked=False):
+    today = timezone.localdate()
+    certificate = Certificate.objects.create(
+        enterprise=product.enterprise,
+        kind="ocop",
+        number="QĐ 123",
+        issuing_body="UBND tỉnh",
+        issued_on=issued or today - datetime.timedelta(days=100),
+        expires_on=expires or today + datetime.timedelta(days=900),
+        star_level=stars,
+        revoked_at=timezone.now() if revoked else None,
+    )
+    product.certificates.add(certificate)
+    return certificate
+
+
+@pytest.mark.parametrize(
+    ("action", "start", "end"),
+    [
+        ("submit", S.DRAFT, S.PENDING_REVIEW),
+        ("submit", S.REJECTED, S.PENDING_REVIEW),
+        ("publish", S.PENDING_REVIEW, S.PUBLISHED),
+        ("archive", S.PUBLISHED, S.ARCHIVED),
+    ],
+)
+def test_allowed_product_transitions_write_an_event(action, start, end):
+    product = make_product(status=start)
+    function = {"submit": services.submit_product, "archive": services.archive_product}.get(action)
+    if function is not None:
+        result = function(product=product, actor=None)
+    else:
+        result = services.publish_product(product=product, officer=None)
+    assert result.status == end
+    assert list(ProductEvent.objects.values_list("from_status", "to_status")) == [(start, end)]
+
+
+@pytest.mark.parametrize("start", [S.DRAFT, S.PUBLISHED, S.ARCHIVED, S.REJECTED])
+def test_only_products_under_review_can_be_published(start):
+    product = make_product(status=start)
+    with pytest.raises(InvalidTransition):
+        services.publish_product(product=product, officer=None)
+    product.refresh_from_db()
+    assert product.status == start
+    assert not ProductEvent.objects.exists()
+
+
+def test_rejecting_a_product_needs_a_reason():
+    product = make_product(status=S.PENDING_REVIEW)
+    with pytest.raises(ReasonRequired):
+        services.reject_product(product=product, officer=None, reason="")
+    assert (
+        services.reject_product(product=product, officer=None, reason="Thiếu ảnh").status
+        == S.REJECTED
+    )
+
+
+def test_a_price_change_keeps_a_published_product_published():
+    product = make_product(price=180_000)
+    Variant.objects.filter(product=product).update(price_vnd=150_000)
+    services.refresh_product_summary(product_id=product.pk)
+    product.refresh_from_db()
+    assert (product.status, product.min_price_vnd) == (S.PUBLISHED, 150_000)
+
+
+def test_storefront_shows_only_published_products_of_approved_enterprises():
+    visible = make_product()
+    make_product(status=S.PENDING_REVIEW)
+    make_product(enterprise=EnterpriseFactory(status="suspended"))
+    assert list(storefront_products()) == [visible]
+
+
+def test_ocop_stars_show_only_while_a_valid_unrevoked_certificate_covers_the_product():
+    today = timezone.localdate()
+    valid = make_product(name="valid")
+    ocop(valid, stars=4)
+    ocop(valid, stars=3)
+    expired = make_product(name="expired")
+    ocop(
+        expired,
+        expires=today - datetime.timedelta(days=1),
+        issued=today - datetime.timedelta(days=1100),
+    )
+    revoked = make_product(name="revoked")
+    ocop(revoked, revoked=True)
+    last_day = make_product(name="last day")
+    ocop(last_day, stars=5, expires=today)
+    stars = {p.name: p.ocop_stars for p in storefront_products()}
+    assert stars == {"valid": 4, "expired": None, "revoked": None, "last day": 5}
+
+
+def test_filters_by_stars_price_and_stock():
+    four = make_product(name="four", price=200_000)
+    ocop(four, stars=4)
+    three = make_product(name="three", price=90_000)
+    ocop(three, stars=3)
+    make_product(name="empty", price=50_000, stock=0)
+    names = lambda f: [p.name for p in storefront_products(f)]  # noqa: E731
+    assert names(CatalogueFilters(min_stars=4)) == ["four"]
+    assert sorted(names(CatalogueFilters(max_price=100_000))) == ["empty", "three"]
+    assert sorted(names(CatalogueFilters(in_stock=True))) == ["four", "three"]
+    assert names(CatalogueFilters(sort="price_asc")) == ["empty", "three", "four"]
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_catalogue_page_costs_the_same_queries_whatever_the_size(client, count):
+    for index in range(count):
+        ocop(make_product(name=f"Chè {index}"))
+    client.get("/")  # the site's footer settings row exists from the first visit on
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("marketplace:catalogue"), {"stars": "3", "sort": "price_asc"})
+    assert response.status_code == 200
+    assert len(response.context["page_obj"].object_list) == min(count, 24)
+    assert len(queries) == CATALOGUE_QUERIES, [q["sql"] for q in queries]
+
+
+def test_product_page_shows_variants_stars_and_certificates(client, django_assert_num_queries):
+    product = make_product()
+    ocop(product, stars=4)
+    client.get("/")
+    with django_assert_num_queries(PRODUCT_PAGE_QUERIES):
+        response = client.get(reverse("marketplace:product", args=[product.slug]))
+    html = response.content.decode()
+    assert "Hộp 200g" in html
+    assert "180.000\u00a0₫" in html
+    assert "OCOP 4★" in html
+
+
+def test_unpublished_product_page_is_a_404(client):
+    product = make_product(status=S.DRAFT)
+    assert client.get(reverse("marketplace:product", args=[product.slug])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query", ["?stars=abc", "?min_price=-5", "?category=nope", "?page=999", "?sort=drop"]
+)
+def test_bad_filter_values_give_a_normal_page(client, query):
+    make_product()
+    assert client.get(reverse("marketplace:catalogue") + query).status_code == 200
+
+
+def test_default_categories_hold_the_six_ocop_groups_and_tea():
+    assert sorted(Category.get_root_nodes().values_list("ocop_group", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+    assert Category.objects.get(slug="che-thai-nguyen").get_parent().slug == "do-uong"
