@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import datetime
+
 import factory
+from django.utils import timezone
 from stdnum.vn import mst
 
-from marketplace.models import Enterprise, Membership
+from marketplace.models import Category, Enterprise, Membership, Product, Variant
+from marketplace.services import refresh_product_summary
 from tests.accounts.factories import UserFactory
+from traceability.models import Certificate
 
 
 def _tax_code(n: int) -> str:
@@ -38,3 +43,54 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.OWNER
+
+
+def _category() -> Category:
+    return Category.objects.get(slug="che-thai-nguyen")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """A published tea product of an approved enterprise; add variants with VariantFactory."""
+
+    class Meta:
+        model = Product
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    category = factory.LazyFunction(_category)
+    name = factory.Sequence(lambda n: f"Chè Tân Cương đặc biệt {n}")
+    slug = factory.Sequence(lambda n: f"che-tan-cuong-dac-biet-{n}")
+    origin_ward_code = 5503
+    status = Product.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    name = "Hộp 200g"
+    sku = factory.Sequence(lambda n: f"TN-{n:05d}")
+    price_vnd = 180_000
+    stock = 20
+    weight_g = 200
+
+    @factory.post_generation
+    def _summary(obj, create, extracted, **kwargs):
+        if create:
+            refresh_product_summary(product_id=obj.product_id)
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A valid OCOP 4★ certificate; link it with `product.certificates.add(...)`."""
+
+    class Meta:
+        model = Certificate
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    kind = Certificate.Kind.OCOP
+    number = factory.Sequence(lambda n: f"{n}/QĐ-UBND")
+    issuing_body = "UBND tỉnh Thái Nguyên"
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=100))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=900))
+    star_level = 4

@@ -1,0 +1,1 @@
+"""The product import offered to officers in the Wagtail admin (see marketplace/importer.py)."""
