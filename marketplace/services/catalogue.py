@@ -9,71 +9,61 @@ products. Each transition locks the row and writes a ProductEvent.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Min, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from marketplace.exceptions import InvalidTransition, ReasonRequired
+from marketplace.exceptions import InvalidTransition
 from marketplace.models import Product, ProductEvent, Variant
+from marketplace.statemachine import StatusMachine, Transition
 
 Status = Product.Status
 
-PRODUCT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "submit": (frozenset({Status.DRAFT, Status.REJECTED}), Status.PENDING_REVIEW),
-    "publish": (frozenset({Status.PENDING_REVIEW}), Status.PUBLISHED),
-    "reject": (frozenset({Status.PENDING_REVIEW}), Status.REJECTED),
-    "archive": (frozenset({Status.DRAFT, Status.PUBLISHED, Status.REJECTED}), Status.ARCHIVED),
+PRODUCT_TRANSITIONS = {
+    "submit": Transition(frozenset({Status.DRAFT, Status.REJECTED}), Status.PENDING_REVIEW),
+    "publish": Transition(frozenset({Status.PENDING_REVIEW}), Status.PUBLISHED),
+    "reject": Transition(frozenset({Status.PENDING_REVIEW}), Status.REJECTED, reason_required=True),
+    "archive": Transition(
+        frozenset({Status.DRAFT, Status.PUBLISHED, Status.REJECTED}), Status.ARCHIVED
+    ),
 }
 
+MACHINE = StatusMachine(
+    model=Product,
+    transitions=PRODUCT_TRANSITIONS,
+    event_model=ProductEvent,
+    event_link="product",
+    reason_field="review_reason",
+    stamps={Status.PUBLISHED: "published_at"},
+    refused=lambda status: (
+        _("A product that is “%(status)s” cannot be changed this way.") % {"status": status}
+    ),
+)
 
-def _transition(*, product: Product, action: str, actor: User | None, reason: str = "") -> Product:
-    allowed_from, target = PRODUCT_TRANSITIONS[action]
-    reason = (reason or "").strip()
-    if action == "reject" and not reason:
-        raise ReasonRequired
-    with transaction.atomic():
-        locked = Product.objects.select_for_update().get(pk=product.pk)
-        if locked.status not in allowed_from:
-            raise InvalidTransition(
-                _("A product that is “%(status)s” cannot be changed this way.")
-                % {"status": locked.get_status_display()}
-            )
-        if action == "submit" and not locked.variants.exists():
-            raise InvalidTransition(_("Add at least one variant with a price before review."))
-        previous = locked.status
-        locked.status = target
-        locked.review_reason = reason
-        fields = ["status", "review_reason", "updated_at"]
-        if target == Status.PUBLISHED and locked.published_at is None:
-            locked.published_at = timezone.now()
-            fields.append("published_at")
-        locked.save(update_fields=fields)
-        ProductEvent.objects.create(
-            product=locked, from_status=previous, to_status=target, reason=reason, actor=actor
-        )
-    return locked
+
+def _has_variants(product: Product) -> None:
+    if not product.variants.exists():
+        raise InvalidTransition(_("Add at least one variant with a price before review."))
 
 
 def submit_product(*, product: Product, actor: User | None) -> Product:
     """draft/rejected → pending_review. Needs at least one variant."""
-    return _transition(product=product, action="submit", actor=actor)
+    return MACHINE.apply(product, "submit", actor=actor, check=_has_variants)[0]
 
 
 def publish_product(*, product: Product, officer: User | None, reason: str = "") -> Product:
     """pending_review → published (an officer's decision)."""
-    return _transition(product=product, action="publish", actor=officer, reason=reason)
+    return MACHINE.apply(product, "publish", actor=officer, reason=reason)[0]
 
 
 def reject_product(*, product: Product, officer: User | None, reason: str) -> Product:
     """pending_review → rejected, with the reason the enterprise sees."""
-    return _transition(product=product, action="reject", actor=officer, reason=reason)
+    return MACHINE.apply(product, "reject", actor=officer, reason=reason)[0]
 
 
 def archive_product(*, product: Product, actor: User | None) -> Product:
     """Take a product off the storefront for good (its orders and trace records stay)."""
-    return _transition(product=product, action="archive", actor=actor)
+    return MACHINE.apply(product, "archive", actor=actor)[0]
 
 
 def refresh_product_summary(*, product_id: int) -> None:

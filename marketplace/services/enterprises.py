@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -21,18 +20,29 @@ from accounts.phone import normalize_phone
 from accounts.roles import Role, assign_role
 from accounts.services import register_user
 from marketplace import tasks
-from marketplace.exceptions import InvalidTransition, ReasonRequired
 from marketplace.models import Enterprise, EnterpriseEvent, Membership, normalize_tax_code
+from marketplace.statemachine import StatusMachine, Transition
 
 Status = Enterprise.Status
 
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "approve": (frozenset({Status.PENDING}), Status.APPROVED),
-    "reject": (frozenset({Status.PENDING}), Status.REJECTED),
-    "suspend": (frozenset({Status.APPROVED}), Status.SUSPENDED),
-    "reinstate": (frozenset({Status.SUSPENDED}), Status.APPROVED),
+TRANSITIONS = {
+    "approve": Transition(frozenset({Status.PENDING}), Status.APPROVED),
+    "reject": Transition(frozenset({Status.PENDING}), Status.REJECTED, reason_required=True),
+    "suspend": Transition(frozenset({Status.APPROVED}), Status.SUSPENDED, reason_required=True),
+    "reinstate": Transition(frozenset({Status.SUSPENDED}), Status.APPROVED, reason_required=True),
 }
-REASON_REQUIRED = frozenset({"reject", "suspend", "reinstate"})
+
+MACHINE = StatusMachine(
+    model=Enterprise,
+    transitions=TRANSITIONS,
+    event_model=EnterpriseEvent,
+    event_link="enterprise",
+    reason_field="status_reason",
+    stamps={Status.APPROVED: "approved_at"},
+    refused=lambda status: (
+        _("An enterprise that is “%(status)s” cannot be changed this way.") % {"status": status}
+    ),
+)
 
 
 def unique_enterprise_slug(name: str) -> str:
@@ -101,28 +111,8 @@ def register_enterprise(
 def _transition(
     *, enterprise: Enterprise, action: str, officer: User | None, reason: str
 ) -> Enterprise:
-    allowed_from, target = TRANSITIONS[action]
-    reason = (reason or "").strip()
-    if action in REASON_REQUIRED and not reason:
-        raise ReasonRequired
     with transaction.atomic():
-        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        if locked.status not in allowed_from:
-            raise InvalidTransition(
-                _("An enterprise that is “%(status)s” cannot be changed this way.")
-                % {"status": locked.get_status_display()}
-            )
-        previous = locked.status
-        locked.status = target
-        locked.status_reason = reason
-        update_fields = ["status", "status_reason", "updated_at"]
-        if target == Status.APPROVED and locked.approved_at is None:
-            locked.approved_at = timezone.now()
-            update_fields.append("approved_at")
-        locked.save(update_fields=update_fields)
-        event = EnterpriseEvent.objects.create(
-            enterprise=locked, from_status=previous, to_status=target, reason=reason, actor=officer
-        )
+        locked, event = MACHINE.apply(enterprise, action, actor=officer, reason=reason)
         transaction.on_commit(lambda: tasks.notify_enterprise_status.enqueue(event_id=event.pk))
     return locked
 
