@@ -8,9 +8,16 @@ from dataclasses import dataclass
 
 from django.db.models import IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
+from wagtail.images import get_image_model
 
-from marketplace.models import Category, Enterprise, Product, Variant
+from marketplace.models import Category, Enterprise, Product, ProductImage, Variant
 from traceability.models import Certificate
+
+# Rendition specs used by the storefront's templates and the API; prefetched with the rows so
+# that images never cost a query each.
+CARD_IMAGE = "fill-400x400"
+GALLERY_IMAGE = "fill-600x600"
+RELATED_PRODUCTS = 4
 
 SORTS = {
     "newest": ("-published_at", "-id"),
@@ -45,16 +52,26 @@ def ocop_stars_subquery(day: datetime.date) -> Subquery:
     )
 
 
-def storefront_products(filters: CatalogueFilters | None = None) -> QuerySet[Product]:
-    """Published products of approved enterprises, filtered and sorted, each annotated with
-    `ocop_stars` (None unless a valid OCOP certificate covers it). One query per page."""
-    filters = filters or CatalogueFilters()
-    today = timezone.localdate()
-    products = (
+def _renditions(path: str, *specs: str) -> Prefetch:
+    """Prefetch the renditions of the image at `path` for `specs` (one query for the page)."""
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
+    return Prefetch(f"{path}__renditions", queryset=renditions, to_attr="prefetched_renditions")
+
+
+def _on_storefront() -> QuerySet[Product]:
+    return (
         Product.objects.on_storefront()
         .select_related("enterprise", "main_image", "category")
-        .annotate(ocop_stars=ocop_stars_subquery(today))
+        .annotate(ocop_stars=ocop_stars_subquery(timezone.localdate()))
     )
+
+
+def storefront_products(filters: CatalogueFilters | None = None) -> QuerySet[Product]:
+    """Published products of approved enterprises, filtered and sorted, each annotated with
+    `ocop_stars` (None unless a valid OCOP certificate covers it). One query per page, plus
+    one for the card images' renditions when any product has an image."""
+    filters = filters or CatalogueFilters()
+    products = _on_storefront().prefetch_related(_renditions("main_image", CARD_IMAGE))
     if filters.category is not None:
         products = products.filter(
             category__path__startswith=filters.category.path,
@@ -78,18 +95,19 @@ def storefront_products(filters: CatalogueFilters | None = None) -> QuerySet[Pro
 
 
 def storefront_product(*, slug: str) -> Product | None:
-    """One storefront product with its variants, images and valid certificates (4 queries)."""
+    """One storefront product with its variants, gallery (with renditions) and valid
+    certificates: five queries, plus one per kind of image present."""
     today = timezone.localdate()
     return (
-        storefront_products()
+        _on_storefront()
         .prefetch_related(
+            _renditions("main_image", CARD_IMAGE, GALLERY_IMAGE),
             Prefetch(
                 "variants",
                 queryset=Variant.objects.filter(is_active=True).order_by("sort_order", "id"),
             ),
-            Prefetch(
-                "images", queryset=Product.images.rel.related_model.objects.select_related("image")
-            ),
+            Prefetch("images", queryset=ProductImage.objects.select_related("image")),
+            _renditions("images__image", GALLERY_IMAGE),
             Prefetch(
                 "certificates",
                 queryset=Certificate.objects.valid_on(today).order_by("kind"),
@@ -98,6 +116,16 @@ def storefront_product(*, slug: str) -> Product | None:
         )
         .filter(slug=slug)
         .first()
+    )
+
+
+def related_products(product: Product) -> list[Product]:
+    """A few other storefront products of the same category, best-selling first (one query,
+    plus one for their images' renditions)."""
+    return list(
+        storefront_products(
+            CatalogueFilters(category=product.category, sort="best_selling")
+        ).exclude(pk=product.pk)[:RELATED_PRODUCTS]
     )
 
 

@@ -34,7 +34,11 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = selectors.storefront_product(slug=slug)
     if product is None:
         raise Http404
-    return render(request, "marketplace/product_detail.html", {"product": product})
+    return render(
+        request,
+        "marketplace/product_detail.html",
+        {"product": product, "related": selectors.related_products(product)},
+    )
 
 
 def enterprise_directory(request: HttpRequest) -> HttpResponse:

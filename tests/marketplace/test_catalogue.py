@@ -5,10 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 
 from marketplace import services
 from marketplace.exceptions import InvalidTransition, ReasonRequired
-from marketplace.models import Category, Product, ProductEvent, Variant
+from marketplace.models import Category, Product, ProductEvent, ProductImage, Variant
 from marketplace.selectors import CatalogueFilters, storefront_products
 from tests.marketplace.factories import EnterpriseFactory
 from traceability.models import Certificate
@@ -17,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 S = Product.Status
 CATALOGUE_QUERIES = 5  # site, footer settings, filter categories, count, page
-PRODUCT_PAGE_QUERIES = 6
+IMAGE_RENDITIONS_QUERIES = 1  # the renditions of every image on the page, in one query
+# site, settings, product, variants, gallery, certificates, related products
+PRODUCT_PAGE_QUERIES = 7
 
 
 def make_product(
@@ -144,16 +148,28 @@ def test_filters_by_stars_price_and_stock():
     assert names(CatalogueFilters(sort="price_asc")) == ["empty", "three", "four"]
 
 
+def wagtail_image(title="Chè"):
+    return get_image_model().objects.create(title=title, file=get_test_image_file())
+
+
 @pytest.mark.parametrize("count", [1, 30])
 def test_catalogue_page_costs_the_same_queries_whatever_the_size(client, count):
+    # given
+    image = wagtail_image()
     for index in range(count):
-        ocop(make_product(name=f"Chè {index}"))
+        product = make_product(name=f"Chè {index}")
+        ocop(product)
+        Product.objects.filter(pk=product.pk).update(main_image=image)
     client.get("/")  # the site's footer settings row exists from the first visit on
+    client.get(reverse("marketplace:catalogue"))  # renditions are generated on first view
+    # when
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("marketplace:catalogue"), {"stars": "3", "sort": "price_asc"})
+    # then
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == min(count, 24)
-    assert len(queries) == CATALOGUE_QUERIES, [q["sql"] for q in queries]
+    assert response.content.decode().count(".fill-400x400.") == min(count, 24)
+    assert len(queries) == CATALOGUE_QUERIES + IMAGE_RENDITIONS_QUERIES, [q["sql"] for q in queries]
 
 
 def test_product_page_shows_variants_stars_and_certificates(client, django_assert_num_queries):
@@ -166,6 +182,29 @@ def test_product_page_shows_variants_stars_and_certificates(client, django_asser
     assert "Hộp 200g" in html
     assert "180.000\u00a0₫" in html
     assert "OCOP 4★" in html
+
+
+@pytest.mark.parametrize("gallery_size", [1, 6])
+def test_product_page_with_a_gallery_and_related_products_costs_fixed_queries(
+    client, django_assert_num_queries, gallery_size
+):
+    # given: a product with a gallery and four related products, all with images
+    image = wagtail_image()
+    product = make_product()
+    for position in range(gallery_size):
+        ProductImage.objects.create(product=product, image=image, sort_order=position)
+    for index in range(5):
+        related = make_product(name=f"Chè khác {index}", enterprise=product.enterprise)
+        Product.objects.filter(pk=related.pk).update(main_image=image)
+    url = reverse("marketplace:product", args=[product.slug])
+    client.get(url)  # renditions are generated on first view
+    # when
+    with django_assert_num_queries(PRODUCT_PAGE_QUERIES + 2 * IMAGE_RENDITIONS_QUERIES):
+        response = client.get(url)
+    # then
+    html = response.content.decode()
+    assert html.count(".fill-600x600.") == gallery_size
+    assert html.count(".fill-400x400.") == 4
 
 
 def test_unpublished_product_page_is_a_404(client):
