@@ -36,6 +36,22 @@ class PhoneField(forms.CharField):
         return normalize_phone(text)
 
 
+def check_new_password(form: forms.Form, cleaned: dict[str, Any], *, full_name: str) -> None:
+    """Add errors to `form` when `password1`/`password2` differ or the password is weak
+    (Django's validators, judged against the future user's name, phone and email)."""
+    password1 = cleaned.get("password1")
+    password2 = cleaned.get("password2")
+    if password1 and password2 and password1 != password2:
+        form.add_error("password2", _("The two passwords do not match."))
+    elif password1:
+        candidate = User(phone=cleaned.get("phone", ""), email=cleaned.get("email", ""))
+        candidate.set_full_name(full_name)
+        try:
+            password_validation.validate_password(password1, candidate)
+        except ValidationError as error:
+            form.add_error("password1", error)
+
+
 class RegistrationForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"),
@@ -79,17 +95,7 @@ class RegistrationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        password1 = cleaned.get("password1")
-        password2 = cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif password1:
-            candidate = User(phone=cleaned.get("phone", ""), email=cleaned.get("email", ""))
-            candidate.set_full_name(cleaned.get("full_name", ""))
-            try:
-                password_validation.validate_password(password1, candidate)
-            except ValidationError as error:
-                self.add_error("password1", error)
+        check_new_password(self, cleaned, full_name=cleaned.get("full_name", ""))
         return cleaned
 
 

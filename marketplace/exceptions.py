@@ -29,3 +29,8 @@ class NotAMember(MarketplaceError):
 class ReasonRequired(MarketplaceError):
     code = "reason_required"
     default_message = _("Please give a reason.")
+
+
+class InvitationUnusable(MarketplaceError):
+    code = "invitation_unusable"
+    default_message = _("This invitation link is no longer valid. Ask the owner for a new one.")

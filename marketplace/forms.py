@@ -3,10 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.divisions import home_ward_choices
-from marketplace.models import Category, Enterprise
+from accounts.forms import PhoneField, check_new_password
+from accounts.models import User
+from marketplace.models import Category, Enterprise, normalize_tax_code
 from marketplace.selectors import SORTS, CatalogueFilters
 
 
@@ -72,3 +75,95 @@ class CatalogueFilterForm(forms.Form):
             in_stock=bool(data.get("in_stock")),
             sort=sort if sort in SORTS else "newest",
         )
+
+
+class EnterpriseRegistrationForm(forms.Form):
+    """ "Register your business": the enterprise, and an account for its owner when the visitor
+    is not signed in yet."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of business"), choices=Enterprise.Kind.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(
+        label=_("Registered name"),
+        max_length=200,
+        help_text=_("As on the business registration certificate."),
+    )
+    tax_code = forms.CharField(
+        label=_("Tax code"),
+        max_length=20,
+        help_text=_("10 digits, or 13 for a branch (0101234567-001)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    representative = forms.CharField(
+        label=_("Legal representative"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = PhoneField(help_text=_("The owner signs in with this number."))
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_("We send the approval decision here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    ward_code = forms.TypedChoiceField(label=_("Ward or commune"), coerce=int)
+    street = forms.CharField(label=_("House number and street"), max_length=255, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not too common."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user if getattr(user, "is_authenticated", False) else None
+        ward = self.fields["ward_code"]
+        assert isinstance(ward, forms.ChoiceField)
+        ward.choices = [("", _("Choose a ward or commune")), *home_ward_choices()]
+        if self.user is not None:
+            del self.fields["password1"]
+            del self.fields["password2"]
+            self.fields["phone"].initial = self.user.display_phone
+            self.fields["representative"].initial = self.user.get_full_name()
+            self.fields["email"].initial = self.user.email
+
+    def clean_tax_code(self) -> str:
+        tax_code = normalize_tax_code(self.cleaned_data["tax_code"])
+        if Enterprise.objects.filter(tax_code=tax_code).exists():
+            raise ValidationError(
+                _("An enterprise with this tax code is already registered."), code="duplicate"
+            )
+        return tax_code
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"]
+        if self.user is None and User.objects.filter(phone=phone).exists():
+            raise ValidationError(
+                _(
+                    "An account with this phone number already exists. Sign in first, then "
+                    "register your business."
+                ),
+                code="duplicate_phone",
+            )
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        check_new_password(self, cleaned, full_name=cleaned.get("representative", ""))
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    phone = PhoneField(help_text=_("The person signs in with this number to accept."))
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("We email the link too; you can also send it yourself over Zalo or SMS."),
+    )

@@ -10,26 +10,32 @@ from marketplace.services.enterprises import (
     TRANSITIONS as ENTERPRISE_TRANSITIONS,
 )
 from marketplace.services.enterprises import (
+    accept_invitation,
     add_member,
     approve_enterprise,
+    invite_member,
     register_enterprise,
     reinstate_enterprise,
     reject_enterprise,
+    revoke_invitation,
     suspend_enterprise,
 )
 
 __all__ = [
     "ENTERPRISE_TRANSITIONS",
     "PRODUCT_TRANSITIONS",
+    "accept_invitation",
     "add_member",
     "approve_enterprise",
     "archive_product",
+    "invite_member",
     "publish_product",
     "refresh_product_summary",
     "register_enterprise",
     "reinstate_enterprise",
     "reject_enterprise",
     "reject_product",
+    "revoke_invitation",
     "submit_product",
     "suspend_enterprise",
 ]

@@ -10,8 +10,12 @@ commit. Anything else raises InvalidTransition and changes nothing.
 
 from __future__ import annotations
 
+import datetime
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -20,7 +24,14 @@ from accounts.phone import normalize_phone
 from accounts.roles import Role, assign_role
 from accounts.services import register_user
 from marketplace import tasks
-from marketplace.models import Enterprise, EnterpriseEvent, Membership, normalize_tax_code
+from marketplace.exceptions import InvitationUnusable, NotAMember
+from marketplace.models import (
+    Enterprise,
+    EnterpriseEvent,
+    Invitation,
+    Membership,
+    normalize_tax_code,
+)
 from marketplace.statemachine import StatusMachine, Transition
 
 Status = Enterprise.Status
@@ -150,4 +161,82 @@ def add_member(
         enterprise=enterprise, user=user, defaults={"role": role}
     )
     assign_role(user, Role.ENTERPRISE_MEMBER)
+    return membership
+
+
+INVITATION_LIFETIME = datetime.timedelta(days=7)
+
+
+def _require_owner(*, enterprise: Enterprise, user: User) -> None:
+    if not Membership.objects.filter(
+        enterprise=enterprise, user=user, role=Membership.Role.OWNER
+    ).exists():
+        raise NotAMember(_("Only an owner of this enterprise can manage its staff."))
+
+
+@transaction.atomic
+def invite_member(
+    *, enterprise: Enterprise, phone: str, invited_by: User, email: str = ""
+) -> Invitation:
+    """Invite the holder of `phone` to join `enterprise` as staff, for seven days.
+
+    Raises NotAMember unless `invited_by` owns the enterprise, and ValidationError (keyed by
+    field) for a bad phone number or someone who is already a member. An earlier open
+    invitation to the same number is replaced. Emails the link after commit when an email
+    address is given; the owner can also share the link (for example over Zalo).
+    """
+    _require_owner(enterprise=enterprise, user=invited_by)
+    phone = normalize_phone(phone)
+    if Membership.objects.filter(enterprise=enterprise, user__phone=phone).exists():
+        raise ValidationError({"phone": [_("This person is already a member of the enterprise.")]})
+    now = timezone.now()
+    Invitation.objects.filter(
+        enterprise=enterprise, phone=phone, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    invitation = Invitation(
+        enterprise=enterprise,
+        phone=phone,
+        email=(email or "").strip().lower(),
+        token=secrets.token_urlsafe(32),
+        invited_by=invited_by,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    invitation.full_clean(exclude=["token", "invited_by"])
+    invitation.save()
+    if invitation.email:
+        transaction.on_commit(
+            lambda: tasks.send_invitation_email.enqueue(invitation_id=invitation.pk)
+        )
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, actor: User) -> Invitation:
+    """Close an open invitation so that its link stops working. Only owners may."""
+    _require_owner(enterprise=invitation.enterprise, user=actor)
+    Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    invitation.refresh_from_db()
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user: User) -> Membership:
+    """Make `user` a staff member through an open invitation sent to their phone number.
+
+    Raises InvitationUnusable when the link is unknown, used, revoked or expired, or was sent
+    to another number; nothing changes then.
+    """
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or not invitation.is_open:
+        raise InvitationUnusable
+    if invitation.phone != user.phone:
+        raise InvitationUnusable(
+            _("This invitation was sent to another phone number. Sign in with that number.")
+        )
+    membership = add_member(enterprise=invitation.enterprise, user=user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership
