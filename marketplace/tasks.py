@@ -56,8 +56,8 @@ def send_invitation_email(*, invitation_id: int) -> None:
     """Email an invitation's link to the address the owner gave, once."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("enterprise", "invited_by")
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("enterprise")
             .filter(pk=invitation_id, emailed_at__isnull=True)
             .exclude(email="")
             .first()
