@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Collection, GroupCollectionPermission
 
 
 class Role(models.TextChoices):
@@ -45,6 +46,23 @@ def grant(role: str, permissions: list[tuple[str, str]]) -> None:
         ).first()
         if permission is not None:
             group.permissions.add(permission)
+
+
+def grant_on_root_collection(role: str, permissions: list[tuple[str, str]]) -> None:
+    """Give a role's group image or document permissions over the whole media library
+    (Wagtail checks those per collection, not through the group's own permissions)."""
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    group = group_for(role)
+    for app_label, codename in permissions:
+        permission = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if permission is not None:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root, permission=permission
+            )
 
 
 def ensure_role_groups() -> None:

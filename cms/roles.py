@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import Permission
 from wagtail.models import GroupPagePermission, Page
 
-from accounts.roles import Role, grant, group_for
+from accounts.roles import Role, grant, grant_on_root_collection, group_for
 
 EDITOR_PERMISSIONS = [
     ("wagtailimages", "add_image"),
@@ -23,6 +23,7 @@ PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 def grant_editor_permissions(**kwargs: Any) -> None:
     """Give the editors' group its image, document and page rights (idempotent)."""
     grant(Role.EDITOR, EDITOR_PERMISSIONS)
+    grant_on_root_collection(Role.EDITOR, EDITOR_PERMISSIONS)
     root = Page.get_first_root_node()
     if root is None:
         return

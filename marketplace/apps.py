@@ -9,6 +9,7 @@ class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from marketplace import categories
+        from marketplace import categories, roles
 
         post_migrate.connect(categories.ensure_default_categories, sender=self)
+        post_migrate.connect(roles.grant_marketplace_permissions, sender=self)

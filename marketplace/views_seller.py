@@ -26,6 +26,12 @@ from marketplace.models import Enterprise, Invitation, Membership
 AUTH_BACKEND = "accounts.backends.PhoneOrEmailBackend"
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user of a view behind login_required."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 def _add_errors(form: EnterpriseRegistrationForm | InvitationForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, field_errors in error.message_dict.items():
@@ -75,7 +81,7 @@ def register_business(request: HttpRequest) -> HttpResponse:
 def seller_home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's enterprises: status and reason, members and open invitations."""
     memberships = list(
-        Membership.objects.filter(user=request.user)
+        Membership.objects.filter(user=_user(request))
         .select_related("enterprise")
         .prefetch_related(
             Prefetch(
@@ -102,7 +108,7 @@ def seller_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def invite_member(request: HttpRequest, enterprise_id: int) -> HttpResponse:
-    enterprise = get_object_or_404(Enterprise.objects.for_member(request.user), pk=enterprise_id)
+    enterprise = get_object_or_404(Enterprise.objects.for_member(_user(request)), pk=enterprise_id)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -110,7 +116,7 @@ def invite_member(request: HttpRequest, enterprise_id: int) -> HttpResponse:
                 enterprise=enterprise,
                 phone=form.cleaned_data["phone"],
                 email=form.cleaned_data["email"],
-                invited_by=request.user,  # type: ignore[arg-type]
+                invited_by=_user(request),
             )
         except NotAMember as error:
             messages.error(request, error.message)
@@ -125,9 +131,9 @@ def invite_member(request: HttpRequest, enterprise_id: int) -> HttpResponse:
                 _("Invitation created. Send this link to the person: %(link)s") % {"link": link},
             )
             return redirect("marketplace:seller_home")
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+    for field_errors in form.errors.values():
+        for message in field_errors:
+            messages.error(request, str(message))
     return redirect("marketplace:seller_home")
 
 
@@ -135,10 +141,11 @@ def invite_member(request: HttpRequest, enterprise_id: int) -> HttpResponse:
 @require_POST
 def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(
-        Invitation.objects.filter(enterprise__memberships__user=request.user), pk=invitation_id
+        Invitation.objects.filter(enterprise__memberships__user=_user(request)),
+        pk=invitation_id,
     )
     try:
-        services.revoke_invitation(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+        services.revoke_invitation(invitation=invitation, actor=_user(request))
     except NotAMember as error:
         messages.error(request, error.message)
     else:
@@ -153,7 +160,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            membership = services.accept_invitation(token=token, user=request.user)  # type: ignore[arg-type]
+            membership = services.accept_invitation(token=token, user=_user(request))
         except InvitationUnusable as refused:
             error = refused.message
         else:
@@ -163,7 +170,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect("marketplace:seller_home")
     elif invitation is None or not invitation.is_open:
-        error = InvitationUnusable.default_message
+        error = str(InvitationUnusable.default_message)
     status = 410 if error and (invitation is None or not invitation.is_open) else 200
     return render(
         request,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from marketplace.exceptions import InvalidTransition
 from marketplace.models import Product, ProductEvent, Variant
+from marketplace.slugs import unique_slug
 from marketplace.statemachine import StatusMachine, Transition
 
 Status = Product.Status
@@ -39,6 +40,11 @@ MACHINE = StatusMachine(
         _("A product that is “%(status)s” cannot be changed this way.") % {"status": status}
     ),
 )
+
+
+def unique_product_slug(name: str) -> str:
+    """A storefront slug for a new product, unique among products."""
+    return unique_slug(Product, name, fallback="san-pham")
 
 
 def _has_variants(product: Product) -> None:

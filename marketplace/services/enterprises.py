@@ -16,7 +16,6 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -32,6 +31,7 @@ from marketplace.models import (
     Membership,
     normalize_tax_code,
 )
+from marketplace.slugs import unique_slug
 from marketplace.statemachine import StatusMachine, Transition
 
 Status = Enterprise.Status
@@ -57,13 +57,8 @@ MACHINE = StatusMachine(
 
 
 def unique_enterprise_slug(name: str) -> str:
-    base = slugify(name.replace("đ", "d").replace("Đ", "D"))[:200] or "doanh-nghiep"
-    slug = base
-    suffix = 2
-    while Enterprise.objects.filter(slug=slug).exists():
-        slug = f"{base}-{suffix}"
-        suffix += 1
-    return slug
+    """A public slug for a new enterprise, unique among enterprises."""
+    return unique_slug(Enterprise, name, fallback="doanh-nghiep")
 
 
 @transaction.atomic
