@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # only for the API docs' Swagger UI files, so that they are served locally
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
