@@ -34,3 +34,10 @@ class ReasonRequired(MarketplaceError):
 class InvitationUnusable(MarketplaceError):
     code = "invitation_unusable"
     default_message = _("This invitation link is no longer valid. Ask the owner for a new one.")
+
+
+class ImportFileError(MarketplaceError):
+    """A catalogue import file that cannot be read as a table, or whose header is wrong."""
+
+    code = "import_file_invalid"
+    default_message = _("This file cannot be imported.")
