@@ -42,6 +42,12 @@ def ensure_user(*, name: str, phone: str, email: str, password_hash: str) -> Use
     return user
 
 
+def demo_user(role: str) -> User:
+    """The demo account holding `role` (made by seed_people)."""
+    login = next(login for login in STAFF if login.role == role)
+    return User.objects.get(phone=User.objects.normalize_phone(login.phone))
+
+
 def seed_people(password_hash: str) -> list[DemoLogin]:
     for login in STAFF:
         user = ensure_user(

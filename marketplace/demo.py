@@ -9,12 +9,12 @@ import random
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.text import slugify
 from stdnum.vn import mst
 
 from accounts.demo import ensure_user
 from accounts.roles import Role, assign_role
 from marketplace.models import Enterprise, EnterpriseEvent, Membership
+from marketplace.slugs import vietnamese_slug
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,11 @@ GIVEN_NAMES = [
 FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Hoàng", "Phạm", "Vũ", "Đỗ", "Ma", "Lý", "Triệu"]
 
 
+def generated_trade(index: int) -> str:
+    """The trade in the name of the index-th demo enterprise, when it is a generated one."""
+    return GENERATED_TRADES[index % len(GENERATED_TRADES)]
+
+
 def demo_tax_code(index: int) -> str:
     """A valid, deterministic 10-digit tax code for the index-th demo enterprise (46xxxxxxxx)."""
     serial = index
@@ -156,7 +161,7 @@ def demo_enterprises(count: int, ward_codes: list[int]) -> list[DemoEnterprise]:
     kinds = list(GENERATED_PREFIXES)
     for index in range(len(items), count):
         kind = kinds[index % len(kinds)]
-        trade = GENERATED_TRADES[index % len(GENERATED_TRADES)]
+        trade = generated_trade(index)
         ward = ward_codes[index % len(ward_codes)]
         person = f"{rng.choice(FAMILY_NAMES)} Văn {rng.choice(GIVEN_NAMES)}"
         items.append(
@@ -189,7 +194,7 @@ def seed_enterprises(*, count: int, ward_codes: list[int], password_hash: str) -
             enterprise = Enterprise.objects.create(
                 kind=item.kind,
                 name=item.name,
-                slug=f"{slugify(item.name.replace('đ', 'd').replace('Đ', 'D'))[:200]}-{index + 1}",
+                slug=f"{vietnamese_slug(item.name)[:200]}-{index + 1}",
                 tax_code=tax_code,
                 representative=item.representative,
                 phone=f"+849130{index:05d}",

@@ -1,6 +1,10 @@
 """Build a believable demo province. Running it twice changes nothing.
 
 python manage.py seed_demo [--enterprises N] [--products N]
+
+`--products` is the size of the demo catalogue: the curated products of the demo enterprises,
+then generated variations of them up to N (default 120). A larger N later adds only the missing
+products, so a benchmark can grow the same database: `--products 100000` takes minutes.
 """
 
 from __future__ import annotations
@@ -11,17 +15,35 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, demo_password_hash, seed_people
+from accounts.demo import DEMO_PASSWORD, demo_password_hash, demo_user, seed_people
 from accounts.divisions import home_ward_choices
+from accounts.roles import Role
 from cms.demo import seed_site
 from marketplace.demo import seed_enterprises
+from marketplace.demo_products import (
+    DEFAULT_PRODUCTS,
+    refresh_planner_statistics,
+    seed_products,
+)
+from marketplace.models import Product
+
+PROGRESS_FROM = 5_000  # catalogue size from which a progress bar is worth showing
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts, enterprises and content (idempotent)."
+    help = "Create demo accounts, enterprises, products and content (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--enterprises", type=int, default=12, help="How many enterprises.")
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=DEFAULT_PRODUCTS,
+            help=(
+                "How many demo products in all: the curated ones, then generated ones "
+                f"(default {DEFAULT_PRODUCTS})."
+            ),
+        )
         parser.add_argument(
             "--allow-production",
             action="store_true",
@@ -34,6 +56,9 @@ class Command(BaseCommand):
         count = options["enterprises"]
         if count < 1:
             raise CommandError("--enterprises must be at least 1.")
+        products = options["products"]
+        if products < 0:
+            raise CommandError("--products must not be negative.")
         ward_codes = [code for code, _name in home_ward_choices()]
         password_hash = demo_password_hash()
         with transaction.atomic():
@@ -41,8 +66,21 @@ class Command(BaseCommand):
             enterprises = seed_enterprises(
                 count=count, ward_codes=ward_codes, password_hash=password_hash
             )
+            created = seed_products(
+                count=products,
+                enterprises=enterprises,
+                officer=demo_user(Role.OFFICER),
+                progress=products >= PROGRESS_FROM and options["verbosity"] > 0,
+            )
             seed_site()
-        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(enterprises)} enterprises."))
+        if created:
+            refresh_planner_statistics()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {len(enterprises)} enterprises, "
+                f"{Product.objects.count()} products ({created} new)."
+            )
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for login in logins:
             self.stdout.write(f"  {login.role:<18} {login.phone}  {login.email}  {login.name}")
