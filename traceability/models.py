@@ -94,3 +94,23 @@ class Certificate(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.revoked_at is None and self.issued_on <= day <= self.expires_on
+
+
+class CertificateReminder(models.Model):
+    """A reminder sent before a certificate expires: one row per certificate and threshold,
+    so that a reminder is never sent twice however often the daily task runs."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate reminder")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["certificate", "days_before"], name="certificate_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}: {self.days_before}"
