@@ -36,6 +36,23 @@ class PhoneField(forms.CharField):
         return normalize_phone(text)
 
 
+def new_password_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not too common."),
+    )
+
+
+def repeat_password_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
 def check_new_password(form: forms.Form, cleaned: dict[str, Any], *, full_name: str) -> None:
     """Add errors to `form` when `password1`/`password2` differ or the password is weak
     (Django's validators, judged against the future user's name, phone and email)."""
@@ -64,17 +81,8 @@ class RegistrationForm(forms.Form):
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not only digits, not too common."),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password_field()
+    password2 = repeat_password_field()
 
     def clean_phone(self) -> str:
         phone: str = self.cleaned_data["phone"]

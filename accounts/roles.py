@@ -37,15 +37,21 @@ def group_for(role: str) -> Group:
     return group
 
 
-def grant(role: str, permissions: list[tuple[str, str]]) -> None:
-    """Give a role's group the listed (app_label, codename) permissions, idempotently."""
-    group = group_for(role)
+def _permissions(permissions: list[tuple[str, str]]) -> list[Permission]:
+    """The Permission rows named by (app_label, codename); missing ones are left out."""
+    found = []
     for app_label, codename in permissions:
         permission = Permission.objects.filter(
             content_type__app_label=app_label, codename=codename
         ).first()
         if permission is not None:
-            group.permissions.add(permission)
+            found.append(permission)
+    return found
+
+
+def grant(role: str, permissions: list[tuple[str, str]]) -> None:
+    """Give a role's group the listed (app_label, codename) permissions, idempotently."""
+    group_for(role).permissions.add(*_permissions(permissions))
 
 
 def grant_on_root_collection(role: str, permissions: list[tuple[str, str]]) -> None:
@@ -55,14 +61,10 @@ def grant_on_root_collection(role: str, permissions: list[tuple[str, str]]) -> N
     if root is None:
         return
     group = group_for(role)
-    for app_label, codename in permissions:
-        permission = Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
-        if permission is not None:
-            GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root, permission=permission
-            )
+    for permission in _permissions(permissions):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root, permission=permission
+        )
 
 
 def ensure_role_groups() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -18,7 +18,6 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
@@ -41,6 +40,9 @@ from traceability import services as trace_services
 from traceability.exceptions import TraceabilityError
 from traceability.models import Certificate
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # --- Actions ------------------------------------------------------------------------------------
 
 
@@ -48,10 +50,10 @@ from traceability.models import Certificate
 class Action:
     """A decision on one row: who may take it, whether it needs a reason, what it calls."""
 
-    label: str | Promise
+    label: StrOrPromise
     perform: Callable[[Any, User, str], Any]
     allowed: Callable[[User, Any], bool]
-    done: str | Promise
+    done: StrOrPromise
     reason_required: bool = False
 
 
@@ -72,40 +74,49 @@ def _status_is(*statuses: str) -> Callable[[Callable[[User, Any], bool]], Any]:
 
 E, P = Enterprise.Status, Product.Status
 
+
+def _enterprise_decision(
+    label: StrOrPromise,
+    service: Callable[..., Enterprise],
+    status: str,
+    *,
+    done: StrOrPromise,
+    reason_required: bool = True,
+) -> Action:
+    """An officer's decision on an enterprise in `status`, made by one of its services."""
+    return Action(
+        label,
+        lambda row, user, reason: service(enterprise=row, officer=user, reason=reason),
+        _status_is(status)(_officer),
+        done=done,
+        reason_required=reason_required,
+    )
+
+
 ENTERPRISE_ACTIONS = {
-    "approve": Action(
+    "approve": _enterprise_decision(
         _("Approve"),
-        lambda row, user, reason: services.approve_enterprise(
-            enterprise=row, officer=user, reason=reason
-        ),
-        _status_is(E.PENDING)(_officer),
+        services.approve_enterprise,
+        E.PENDING,
         done=_("The enterprise has been approved; its owner is told by email."),
+        reason_required=False,
     ),
-    "reject": Action(
+    "reject": _enterprise_decision(
         _("Reject"),
-        lambda row, user, reason: services.reject_enterprise(
-            enterprise=row, officer=user, reason=reason
-        ),
-        _status_is(E.PENDING)(_officer),
-        reason_required=True,
+        services.reject_enterprise,
+        E.PENDING,
         done=_("The registration has been rejected; its owner is told why."),
     ),
-    "suspend": Action(
+    "suspend": _enterprise_decision(
         _("Suspend"),
-        lambda row, user, reason: services.suspend_enterprise(
-            enterprise=row, officer=user, reason=reason
-        ),
-        _status_is(E.APPROVED)(_officer),
-        reason_required=True,
+        services.suspend_enterprise,
+        E.APPROVED,
         done=_("The enterprise has been suspended; its products are hidden."),
     ),
-    "reinstate": Action(
+    "reinstate": _enterprise_decision(
         _("Reinstate"),
-        lambda row, user, reason: services.reinstate_enterprise(
-            enterprise=row, officer=user, reason=reason
-        ),
-        _status_is(E.SUSPENDED)(_officer),
-        reason_required=True,
+        services.reinstate_enterprise,
+        E.SUSPENDED,
         done=_("The enterprise has been reinstated."),
     ),
 }
@@ -335,7 +346,7 @@ class ScopedViewSet(ModelViewSet):
         ]
 
 
-def status_column(label: str | Promise) -> Column:
+def status_column(label: StrOrPromise) -> Column:
     return Column("get_status_display", label=label, sort_key="status")
 
 

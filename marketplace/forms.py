@@ -7,7 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.divisions import home_ward_choices
-from accounts.forms import PhoneField, check_new_password
+from accounts.forms import (
+    PhoneField,
+    check_new_password,
+    new_password_field,
+    repeat_password_field,
+)
 from accounts.models import User
 from marketplace.models import Category, Enterprise, normalize_tax_code
 from marketplace.selectors import SORTS, CatalogueFilters
@@ -109,17 +114,8 @@ class EnterpriseRegistrationForm(forms.Form):
     )
     ward_code = forms.TypedChoiceField(label=_("Ward or commune"), coerce=int)
     street = forms.CharField(label=_("House number and street"), max_length=255, required=False)
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not only digits, not too common."),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password_field()
+    password2 = repeat_password_field()
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -67,6 +67,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 class VariantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Variant
+        skip_postgeneration_save = True
 
     product = factory.SubFactory(ProductFactory)
     name = "Hộp 200g"

@@ -172,9 +172,7 @@ def test_a_member_cannot_attach_another_enterprises_certificate(client):
     foreign = CertificateFactory(enterprise=EnterpriseFactory())
     client.force_login(member_of(mine))
     # when
-    response = client.post(
-        reverse("products:add"), product_form(mine, certificates=[foreign.pk])
-    )
+    response = client.post(reverse("products:add"), product_form(mine, certificates=[foreign.pk]))
     # then
     assert response.status_code == 200
     assert Product.objects.count() == 0
@@ -205,7 +203,7 @@ def test_a_member_adds_a_product_with_a_variant_as_a_draft(client):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("variants-0-price_vnd", "-1000", "lớn hơn hoặc bằng với 0"),
+        ("variants-0-price_vnd", "-1000", "Hãy nhập một giá trị lớn hơn hoặc bằng 0."),
         ("variants-0-gtin", "8936012345679", "GTIN"),
         ("name", "", "bắt buộc"),
     ],
@@ -267,9 +265,7 @@ def test_member_submits_and_officer_publishes_a_product(client):
     assert product.status == "pending_review"
     # when: the officer publishes it
     client.force_login(officer())
-    response = client.post(
-        reverse("products:action", args=[product.pk, "publish"]), {"reason": ""}
-    )
+    response = client.post(reverse("products:action", args=[product.pk, "publish"]), {"reason": ""})
     # then
     assert response.status_code == 302
     product.refresh_from_db()
