@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from accounts.divisions import (
     home_province_code,
@@ -154,3 +155,18 @@ class AddressForm(forms.Form):
             except ValidationError as error:
                 self.add_error("ward_code", error)
         return cleaned
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """The back office's sign-in: phone number or email, labelled in the user's language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("Phone number or email")
+        username.max_length = 254
+        username.widget.attrs.update(
+            {"placeholder": "0912 345 678", "autocomplete": "username", "maxlength": 254}
+        )
+        self.fields["password"].label = _("Password")
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"

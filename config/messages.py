@@ -7,4 +7,5 @@ OVERRIDDEN = (
     gettext_noop("Enter a whole number."),
     gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
     gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Remember me"),
 )

@@ -279,6 +279,7 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 
 # --- Wagtail ----------------------------------------------------------------------------------
 
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 WAGTAIL_SITE_NAME = "Sàn OCOP Thái Nguyên"
 WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False

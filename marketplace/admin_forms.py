@@ -46,6 +46,9 @@ class ScopedEnterpriseForm(WagtailAdminModelForm):
             field.queryset = self.allowed_enterprises
             if self.instance.pk:
                 field.disabled = True  # a row never moves to another enterprise
+            elif len(choices := list(self.allowed_enterprises[:2])) == 1:
+                field.initial = choices[0].pk  # most sellers have one enterprise
+                field.empty_label = None
 
 
 class ProductAdminForm(ScopedEnterpriseForm):

@@ -22,12 +22,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import policy_registry
 
 from accounts.models import User
@@ -278,7 +278,7 @@ class ScopedIndexView(ScopedMixin, generic.IndexView):  # type: ignore[misc]
         for name, action in self.actions.items():
             if action.allowed(user, instance):  # type: ignore[arg-type]
                 url = reverse(self.action_url_name, args=[instance.pk, name])
-                buttons.append(ListingButton(action.label, url=url, icon_name="tick"))
+                buttons.append(MenuItem(action.label, url=url, icon_name="tick", priority=5))
         return buttons
 
 
