@@ -13,7 +13,11 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from accounts.divisions import home_ward_choices
 from marketplace.models import Enterprise, Product, Variant
 from marketplace.scoping import enterprises_for
-from marketplace.services.catalogue import refresh_product_summary, unique_product_slug
+from marketplace.services.catalogue import (
+    refresh_ocop_badges,
+    refresh_product_summary,
+    unique_product_slug,
+)
 from traceability.models import Certificate
 
 if TYPE_CHECKING:
@@ -122,6 +126,14 @@ class ProductAdminForm(ScopedEnterpriseForm):
 
 
 class CertificateAdminForm(ScopedEnterpriseForm):
+    def save(self, commit: bool = True) -> Certificate:
+        certificate: Certificate = super().save(commit=commit)
+        if commit:
+            # new dates or stars change the badge of every product the certificate covers
+            covered = Product.objects.filter(certificates=certificate).values_list("pk", flat=True)
+            refresh_ocop_badges(product_ids=covered)
+        return certificate
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         kind = cleaned.get("kind")

@@ -36,7 +36,6 @@ from marketplace.admin_forms import CertificateAdminForm, EnterpriseAdminForm, P
 from marketplace.exceptions import MarketplaceError
 from marketplace.models import Enterprise, Product
 from marketplace.scoping import EnterpriseScopedPolicy, sees_all_enterprises
-from traceability import services as trace_services
 from traceability.exceptions import TraceabilityError
 from traceability.models import Certificate
 
@@ -154,7 +153,7 @@ PRODUCT_ACTIONS = {
 CERTIFICATE_ACTIONS = {
     "revoke": Action(
         _("Revoke"),
-        lambda row, user, reason: trace_services.revoke_certificate(
+        lambda row, user, reason: services.revoke_certificate(
             certificate=row, officer=user, reason=reason
         ),
         lambda user, row: row.revoked_at is None and _officer(user, row),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, When
 from django.utils import timezone
 from wagtail.images import get_image_model
 
@@ -40,14 +40,12 @@ class CatalogueFilters:
     sort: str = "newest"
 
 
-def ocop_stars_subquery(day: datetime.date) -> Subquery:
-    """The highest star level among the product's OCOP certificates valid on `day`."""
-    return Subquery(
-        Certificate.objects.valid_on(day)
-        .filter(kind=Certificate.Kind.OCOP, products=OuterRef("pk"))
-        .values("products")
-        .annotate(stars=Max("star_level"))
-        .values("stars")[:1],
+def ocop_stars_today(day: datetime.date) -> Case:
+    """The product's OCOP stars while its badge is still valid on `day`, else None: read from
+    the badge columns kept by services.refresh_ocop_badges, without a subquery."""
+    return Case(
+        When(ocop_badge_until__gte=day, then=F("ocop_badge_stars")),
+        default=None,
         output_field=IntegerField(),
     )
 
@@ -62,7 +60,7 @@ def _on_storefront() -> QuerySet[Product]:
     return (
         Product.objects.on_storefront()
         .select_related("enterprise", "main_image", "category")
-        .annotate(ocop_stars=ocop_stars_subquery(timezone.localdate()))
+        .annotate(ocop_stars=ocop_stars_today(timezone.localdate()))
     )
 
 
@@ -78,7 +76,10 @@ def storefront_products(filters: CatalogueFilters | None = None) -> QuerySet[Pro
             category__depth__gte=filters.category.depth,
         )
     if filters.min_stars:
-        products = products.filter(ocop_stars__gte=filters.min_stars)
+        products = products.filter(
+            ocop_badge_stars__gte=filters.min_stars,
+            ocop_badge_until__gte=timezone.localdate(),
+        )
     if filters.ward_code:
         products = products.filter(origin_ward_code=filters.ward_code)
     if filters.enterprise_kind:

@@ -11,6 +11,7 @@ from django_tasks import task
 from marketplace.mail import enterprise_recipients, send_templated
 from marketplace.models import EnterpriseEvent, Invitation
 from marketplace.reminders import remind_expiring_certificates
+from marketplace.services.catalogue import refresh_ocop_badges
 
 
 @task()
@@ -63,3 +64,9 @@ def send_invitation_email(*, invitation_id: int) -> None:
 def send_certificate_reminders() -> int:
     """The daily run of certificate expiry reminders; returns how many were sent."""
     return len(remind_expiring_certificates(today=timezone.localdate()))
+
+
+@task()
+def refresh_all_ocop_badges() -> int:
+    """The daily recomputation of every product's OCOP badge (see refresh_ocop_badges)."""
+    return refresh_ocop_badges()

@@ -28,7 +28,7 @@ from marketplace.importer.groups import (
 )
 from marketplace.importer.report import ImportReport, ProgressCallback
 from marketplace.models import Category, Enterprise, EnterpriseEvent, Product, ProductEvent, Variant
-from marketplace.services import refresh_product_summary
+from marketplace.services import refresh_ocop_badges, refresh_product_summaries
 from marketplace.services.enterprises import unique_enterprise_slug
 from marketplace.slugs import vietnamese_slug
 from traceability.models import Certificate
@@ -317,9 +317,17 @@ class ImportRun:
                 counts.updated += 1
             else:
                 counts.unchanged += 1
-            if group.instance.pk in touched:
-                refresh_product_summary(product_id=group.instance.pk)
             self.progress("write", done, len(self.products))
+        if touched:
+            refresh_product_summaries(product_ids=touched)
+        changed = (self.report.certificates, self.report.products)
+        if any(counts.created or counts.updated for counts in changed):
+            # a new or changed certificate, or a new link to one, may change an OCOP badge
+            refresh_ocop_badges(
+                product_ids=[
+                    group.instance.pk for group in self.products.values() if group.instance
+                ]
+            )
         self._update_reference_index()
 
     def _update_reference_index(self) -> None:

@@ -104,6 +104,11 @@ class Product(ClusterableModel):
     min_price_vnd = models.PositiveBigIntegerField(_("lowest price (đồng)"), default=0)
     total_stock = models.PositiveIntegerField(_("stock"), default=0)
     sold_count = models.PositiveIntegerField(_("units sold"), default=0)
+    # The best star level among the OCOP certificates valid when last refreshed, and the day
+    # that certificate expires: the storefront shows and filters the badge only while
+    # `ocop_badge_until` is not past, so an expired badge disappears without any job running.
+    ocop_badge_stars = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    ocop_badge_until = models.DateField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -121,6 +126,9 @@ class Product(ClusterableModel):
             models.Index(fields=["category", "status"], name="product_category"),
             models.Index(fields=["enterprise", "status"], name="product_enterprise"),
             models.Index(fields=["origin_ward_code", "status"], name="product_origin"),
+            models.Index(
+                fields=["status", "ocop_badge_stars", "ocop_badge_until"], name="product_ocop"
+            ),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(

@@ -9,7 +9,13 @@ products. Each transition locks the row and writes a ProductEvent.
 
 from __future__ import annotations
 
-from django.db.models import Min, Sum
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Min, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -17,6 +23,8 @@ from marketplace.exceptions import InvalidTransition
 from marketplace.models import Product, ProductEvent, Variant
 from marketplace.slugs import unique_slug
 from marketplace.statemachine import StatusMachine, Transition
+from traceability import services as trace_services
+from traceability.models import Certificate
 
 Status = Product.Status
 
@@ -73,10 +81,59 @@ def archive_product(*, product: Product, actor: User | None) -> Product:
 
 
 def refresh_product_summary(*, product_id: int) -> None:
-    """Recompute the lowest price and total stock of a product from its active variants."""
-    summary = Variant.objects.filter(product_id=product_id, is_active=True).aggregate(
-        min_price=Min("price_vnd"), stock=Sum("stock")
+    """Recompute the lowest price, total stock and OCOP badge of one product."""
+    refresh_product_summaries(product_ids=[product_id])
+
+
+def refresh_product_summaries(*, product_ids: Iterable[int]) -> None:
+    """Recompute the lowest price and total stock (from active variants) and the OCOP badge
+    of the given products: two UPDATEs whatever their number."""
+    ids = list(product_ids)
+    active = (
+        Variant.objects.filter(product=OuterRef("pk"), is_active=True).order_by().values("product")
     )
-    Product.objects.filter(pk=product_id).update(
-        min_price_vnd=summary["min_price"] or 0, total_stock=summary["stock"] or 0
+    Product.objects.filter(pk__in=ids).update(
+        min_price_vnd=Coalesce(Subquery(active.annotate(low=Min("price_vnd")).values("low")), 0),
+        total_stock=Coalesce(Subquery(active.annotate(units=Sum("stock")).values("units")), 0),
     )
+    refresh_ocop_badges(product_ids=ids)
+
+
+def refresh_ocop_badges(
+    *, product_ids: Iterable[int] | None = None, today: datetime.date | None = None
+) -> int:
+    """Recompute the OCOP badge columns (best valid star level and until when) in one UPDATE,
+    for the given products or for all of them; returns how many rows were updated.
+
+    Called whenever a product's certificates change, and daily for all products, so that a
+    lower-rated certificate takes over the day a higher one expires and a certificate issued
+    for a future day starts counting on that day. Between two runs the storefront still never
+    shows an expired badge: it checks `ocop_badge_until` itself.
+    """
+    day = today or timezone.localdate()
+    best = (
+        Certificate.objects.valid_on(day)
+        .filter(kind=Certificate.Kind.OCOP, products=OuterRef("pk"))
+        .order_by("-star_level", "-expires_on")
+    )
+    products = Product.objects.all()
+    if product_ids is not None:
+        products = products.filter(pk__in=list(product_ids))
+    return products.update(
+        ocop_badge_stars=Subquery(best.values("star_level")[:1]),
+        ocop_badge_until=Subquery(best.values("expires_on")[:1]),
+    )
+
+
+def revoke_certificate(
+    *, certificate: Certificate, officer: User | None, reason: str
+) -> Certificate:
+    """Revoke a certificate (traceability's service) and take its badges off the products it
+    covered, in one transaction."""
+    with transaction.atomic():
+        revoked = trace_services.revoke_certificate(
+            certificate=certificate, officer=officer, reason=reason
+        )
+        covered = Product.objects.filter(certificates=revoked).values_list("pk", flat=True)
+        refresh_ocop_badges(product_ids=covered)
+    return revoked

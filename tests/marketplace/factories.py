@@ -7,7 +7,7 @@ from django.utils import timezone
 from stdnum.vn import mst
 
 from marketplace.models import Category, Enterprise, Membership, Product, Variant
-from marketplace.services import refresh_product_summary
+from marketplace.services import refresh_ocop_badges, refresh_product_summary
 from tests.accounts.factories import UserFactory
 from traceability.models import Certificate
 
@@ -95,3 +95,12 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=100))
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=900))
     star_level = 4
+
+
+def certify(product: Product, **fields: object) -> Certificate:
+    """Give `product` a certificate (a valid OCOP 4★ unless told otherwise), as the back office
+    does: linked, and the product's badge recomputed."""
+    certificate = CertificateFactory(enterprise=product.enterprise, **fields)
+    product.certificates.add(certificate)
+    refresh_ocop_badges(product_ids=[product.pk])
+    return certificate

@@ -20,6 +20,7 @@ from tests.marketplace.factories import (
     MembershipFactory,
     ProductFactory,
     VariantFactory,
+    certify,
 )
 
 pytestmark = pytest.mark.django_db
@@ -348,8 +349,10 @@ def test_the_officer_approves_a_registration_from_the_queue(
 def test_an_officer_revokes_a_certificate_and_the_badge_goes(client):
     # given
     product = ProductFactory()
-    certificate = CertificateFactory(enterprise=product.enterprise)
-    product.certificates.add(certificate)
+    VariantFactory(product=product)
+    certificate = certify(product)
+    url = reverse("marketplace:product", args=[product.slug])
+    assert "OCOP 4★" in client.get(url).content.decode()
     client.force_login(officer())
     # when
     client.post(
@@ -359,8 +362,7 @@ def test_an_officer_revokes_a_certificate_and_the_badge_goes(client):
     # then
     certificate.refresh_from_db()
     assert certificate.revoked_reason == "Cơ sở không còn đáp ứng tiêu chí"
-    page = client.get(reverse("marketplace:product", args=[product.slug])).content.decode()
-    assert "OCOP 4★" not in page
+    assert "OCOP 4★" not in client.get(url).content.decode()
 
 
 # --- Images -------------------------------------------------------------------------------------

@@ -13,11 +13,11 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from marketplace.models import Category, Enterprise, Product, ProductImage
 from tests.marketplace.factories import (
-    CertificateFactory,
     EnterpriseFactory,
     MembershipFactory,
     ProductFactory,
     VariantFactory,
+    certify,
 )
 from traceability.models import Certificate
 
@@ -58,12 +58,6 @@ def on_sale(*, price=180_000, stock=20, **fields):
     VariantFactory(product=product, price_vnd=price, stock=stock)
     product.refresh_from_db()
     return product
-
-
-def certify(product, **fields):
-    certificate = CertificateFactory(enterprise=product.enterprise, **fields)
-    product.certificates.add(certificate)
-    return certificate
 
 
 def names(response):

@@ -58,6 +58,7 @@ def ocop(product, *, stars=4, issued=None, expires=None, revoked=False):
         revoked_at=timezone.now() if revoked else None,
     )
     product.certificates.add(certificate)
+    services.refresh_ocop_badges(product_ids=[product.pk])
     return certificate
 
 
@@ -230,3 +231,51 @@ def test_default_categories_hold_the_six_ocop_groups_and_tea():
         6,
     ]
     assert Category.objects.get(slug="che-thai-nguyen").get_parent().slug == "do-uong"
+
+
+def test_an_expired_badge_leaves_the_storefront_before_any_refresh_runs():
+    # given: a 5★ product whose badge was computed while its certificate was valid
+    today = timezone.localdate()
+    product = make_product(name="hết hạn hôm qua")
+    ocop(product, stars=5, expires=today + datetime.timedelta(days=10))
+    # when: the certificate's last day has passed, and no job has run since
+    Product.objects.filter(pk=product.pk).update(
+        ocop_badge_until=today - datetime.timedelta(days=1)
+    )
+    # then
+    assert [p.ocop_stars for p in storefront_products()] == [None]
+    assert list(storefront_products(CatalogueFilters(min_stars=3))) == []
+
+
+def test_the_daily_refresh_falls_back_to_a_lower_certificate_still_valid():
+    # given: 5★ until day 10, 3★ until day 400
+    today = timezone.localdate()
+    product = make_product()
+    ocop(product, stars=5, expires=today + datetime.timedelta(days=10))
+    ocop(product, stars=3, expires=today + datetime.timedelta(days=400))
+    product.refresh_from_db()
+    assert (product.ocop_badge_stars, product.ocop_badge_until) == (
+        5,
+        today + datetime.timedelta(days=10),
+    )
+    # when: the daily refresh runs on day 11
+    services.refresh_ocop_badges(today=today + datetime.timedelta(days=11))
+    # then
+    product.refresh_from_db()
+    assert (product.ocop_badge_stars, product.ocop_badge_until) == (
+        3,
+        today + datetime.timedelta(days=400),
+    )
+
+
+def test_refreshing_summaries_costs_two_queries_for_any_number_of_products(
+    django_assert_num_queries,
+):
+    # given
+    products = [make_product(name=f"Chè {index}", price=100_000 + index) for index in range(5)]
+    Variant.objects.update(price_vnd=90_000, stock=3)
+    # when
+    with django_assert_num_queries(2):
+        services.refresh_product_summaries(product_ids=[p.pk for p in products])
+    # then
+    assert set(Product.objects.values_list("min_price_vnd", "total_stock")) == {(90_000, 3)}

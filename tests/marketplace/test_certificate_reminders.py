@@ -86,8 +86,8 @@ def test_the_daily_command_sends_the_reminders(monkeypatch):
     expiring_in(7, enterprise=EnterpriseFactory(email="htx@example.vn"))
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: TODAY)
     # when
-    call_command("send_reminders")
-    call_command("send_reminders")
+    call_command("run_daily_jobs")
+    call_command("run_daily_jobs")
     # then
     assert len(mail.outbox) == 1
     assert "7 ngày" in mail.outbox[0].subject
