@@ -50,6 +50,9 @@ MACHINE = StatusMachine(
 )
 
 
+BADGE_BATCH_SIZE = 1000
+
+
 def unique_product_slug(name: str) -> str:
     """A storefront slug for a new product, unique among products."""
     return unique_slug(Product, name, fallback="san-pham")
@@ -102,27 +105,45 @@ def refresh_product_summaries(*, product_ids: Iterable[int]) -> None:
 def refresh_ocop_badges(
     *, product_ids: Iterable[int] | None = None, today: datetime.date | None = None
 ) -> int:
-    """Recompute the OCOP badge columns (best valid star level and until when) in one UPDATE,
-    for the given products or for all of them; returns how many rows were updated.
+    """Recompute the OCOP badge columns (best valid star level, and until when) of the given
+    products or of all of them; returns how many rows changed.
 
     Called whenever a product's certificates change, and daily for all products, so that a
     lower-rated certificate takes over the day a higher one expires and a certificate issued
     for a future day starts counting on that day. Between two runs the storefront still never
     shows an expired badge: it checks `ocop_badge_until` itself.
+
+    Set-based and flat: one query for the valid certificate links, one pass over the products'
+    badge columns, and batched updates of the rows that changed (a correlated subquery per
+    product took minutes at 100,000 products).
     """
     day = today or timezone.localdate()
-    best = (
-        Certificate.objects.valid_on(day)
-        .filter(kind=Certificate.Kind.OCOP, products=OuterRef("pk"))
-        .order_by("-star_level", "-expires_on")
+    links = Product.certificates.through.objects.filter(
+        certificate__in=Certificate.objects.valid_on(day).filter(kind=Certificate.Kind.OCOP)
     )
     products = Product.objects.all()
     if product_ids is not None:
-        products = products.filter(pk__in=list(product_ids))
-    return products.update(
-        ocop_badge_stars=Subquery(best.values("star_level")[:1]),
-        ocop_badge_until=Subquery(best.values("expires_on")[:1]),
+        ids = list(product_ids)
+        links = links.filter(product_id__in=ids)
+        products = products.filter(pk__in=ids)
+    best: dict[int, tuple[int, datetime.date]] = {}
+    for product_id, stars, until in links.values_list(
+        "product_id", "certificate__star_level", "certificate__expires_on"
+    ):
+        if product_id not in best or (stars, until) > best[product_id]:
+            best[product_id] = (stars, until)
+    changed = []
+    for product in products.only("pk", "ocop_badge_stars", "ocop_badge_until").iterator(
+        chunk_size=5000
+    ):
+        stars, until = best.get(product.pk, (None, None))
+        if (product.ocop_badge_stars, product.ocop_badge_until) != (stars, until):
+            product.ocop_badge_stars, product.ocop_badge_until = stars, until
+            changed.append(product)
+    Product.objects.bulk_update(
+        changed, ["ocop_badge_stars", "ocop_badge_until"], batch_size=BADGE_BATCH_SIZE
     )
+    return len(changed)
 
 
 def revoke_certificate(
