@@ -14,7 +14,6 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import translation
@@ -27,6 +26,7 @@ from wagtail.images.models import AbstractImage, SourceImageIOError
 from marketplace import selectors
 from marketplace.forms import CatalogueFilterForm
 from marketplace.models import Enterprise, Product, ProductImage, Variant
+from marketplace.search.products import search_products
 from traceability.models import Certificate
 
 PAGE_SIZE = 24
@@ -38,13 +38,6 @@ class ProductListQuery(CatalogueFilterForm):
     """The storefront's filters plus the page number."""
 
     page = forms.IntegerField(label=gettext_lazy("Page"), required=False, min_value=1)
-
-
-def search_products(products: QuerySet[Product], query: str) -> QuerySet[Product]:
-    """The products whose name contains `query`, as on the storefront. The Vietnamese-aware
-    search engine will replace this one function."""
-    query = query.strip()
-    return products.filter(name__icontains=query) if query else products
 
 
 def _rendition_url(request: HttpRequest, image: AbstractImage | None, spec: str) -> str | None:
@@ -242,9 +235,7 @@ def list_products(request: HttpRequest) -> dict[str, Any]:
     form = ProductListQuery(request.GET)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    products = search_products(
-        selectors.storefront_products(form.to_filters()), form.cleaned_data["q"]
-    )
+    products = search_products(form.cleaned_data["q"], form.to_filters())
     paginator = Paginator(products, PAGE_SIZE)
     number = form.cleaned_data["page"] or 1
     try:

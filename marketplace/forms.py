@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -15,13 +16,23 @@ from accounts.forms import (
 )
 from accounts.models import User
 from marketplace.models import Category, Enterprise, normalize_tax_code
+from marketplace.search.products import MAX_QUERY_LENGTH
 from marketplace.selectors import SORTS, CatalogueFilters
+
+
+class SearchQueryField(forms.CharField):
+    """A shopper's search text: never an error. Control characters (NUL included) become
+    spaces and overlong input is cut, because a search box should always answer."""
+
+    def to_python(self, value: Any) -> str:
+        text = re.sub(r"[\x00-\x1f\x7f]", " ", str(value or ""))
+        return super().to_python(text[:MAX_QUERY_LENGTH]) or ""
 
 
 class CatalogueFilterForm(forms.Form):
     """The storefront's filters. Bad values are ignored, never an error page."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = SearchQueryField(label=_("Search"), required=False)
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.all(),
@@ -51,6 +62,7 @@ class CatalogueFilterForm(forms.Form):
         label=_("Sort by"),
         required=False,
         choices=[
+            ("relevance", _("Most relevant")),
             ("newest", _("Newest")),
             ("best_selling", _("Best-selling")),
             ("price_asc", _("Price: low to high")),
@@ -69,7 +81,8 @@ class CatalogueFilterForm(forms.Form):
         if self.is_bound:
             self.is_valid()  # invalid fields are dropped; the valid ones still filter
             data = self.cleaned_data
-        sort = data.get("sort") or "newest"
+        # Without a chosen order, a search is sorted by relevance and the catalogue by date.
+        sort = data.get("sort") or ("relevance" if (data.get("q") or "").strip() else "newest")
         return CatalogueFilters(
             category=data.get("category"),
             min_stars=data.get("stars"),
@@ -78,7 +91,7 @@ class CatalogueFilterForm(forms.Form):
             min_price=data.get("min_price"),
             max_price=data.get("max_price"),
             in_stock=bool(data.get("in_stock")),
-            sort=sort if sort in SORTS else "newest",
+            sort=sort if sort in SORTS or sort == "relevance" else "newest",
         )
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from marketplace import selectors
 from marketplace.forms import CatalogueFilterForm
 from marketplace.models import Enterprise
+from marketplace.search.products import search_products
 
 PAGE_SIZE = 24
 
@@ -15,11 +16,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     """Product list with filters and sorting, paginated (two queries whatever the size)."""
     form = CatalogueFilterForm(request.GET or None)
     filters = form.to_filters()
-    products = selectors.storefront_products(filters)
     query = (form.cleaned_data.get("q") or "").strip() if form.is_bound else ""
-    # Plain name matching until the Vietnamese-aware search engine lands (search issue).
-    if query:
-        products = products.filter(name__icontains=query)
+    products = search_products(query, filters)
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -14,9 +16,12 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from treebeard.mp_tree import MP_Node
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
+from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 from accounts.divisions import validate_ward_code, ward_name
 from marketplace.models.enterprises import Enterprise
+from marketplace.search.text import both_spellings, fold, normalize
 
 
 def validate_gtin(value: str) -> None:
@@ -52,7 +57,18 @@ class Category(MP_Node):
         return self.name
 
 
-class ProductQuerySet(models.QuerySet["Product"]):
+@lru_cache(maxsize=1024)
+def category_trail(path: str) -> str:
+    """The names of a category and its parents, for the search index (cached: one query per
+    category while indexing many products; a renamed category shows after a restart)."""
+    step = Category.steplen
+    paths = [path[:end] for end in range(step, len(path) + 1, step)]
+    return " ".join(
+        Category.objects.filter(path__in=paths).order_by("depth").values_list("name", flat=True)
+    )
+
+
+class ProductQuerySet(SearchableQuerySetMixin, models.QuerySet["Product"]):
     def on_storefront(self) -> ProductQuerySet:
         """Published products of approved enterprises: what shoppers may see and buy."""
         return self.filter(
@@ -60,7 +76,7 @@ class ProductQuerySet(models.QuerySet["Product"]):
         )
 
 
-class Product(ClusterableModel):
+class Product(index.Indexed, ClusterableModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING_REVIEW = "pending_review", _("Waiting for review")
@@ -115,6 +131,19 @@ class Product(ClusterableModel):
 
     objects = ProductQuerySet.as_manager()
 
+    # What the default search engine indexes: each text twice, in its canonical spelling (so
+    # that a query typed with the right diacritics ranks first) and folded (so that one typed
+    # without them, or with the tone on another vowel, still matches). See marketplace/search.
+    search_fields: ClassVar[list[index.BaseField]] = [
+        index.SearchField("search_name", boost=8),
+        index.SearchField("search_name_folded", boost=5),
+        index.AutocompleteField("search_name_folded"),
+        index.SearchField("search_variants", boost=3),
+        index.SearchField("search_context", boost=2),
+        index.SearchField("search_description", boost=1),
+        index.FilterField("status"),
+    ]
+
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
@@ -145,6 +174,32 @@ class Product(ClusterableModel):
     @property
     def origin_ward_name(self) -> str:
         return ward_name(self.origin_ward_code)
+
+    @classmethod
+    def get_indexed_objects(cls) -> models.QuerySet[Product]:
+        return cls.objects.select_related("enterprise", "category").prefetch_related("variants")
+
+    def search_name(self) -> str:
+        return normalize(self.name)
+
+    def search_name_folded(self) -> str:
+        return fold(self.name)
+
+    def search_variants(self) -> str:
+        return both_spellings(
+            " ".join(
+                f"{variant.name} {variant.sku} {variant.gtin}" for variant in self.variants.all()
+            )
+        )
+
+    def search_context(self) -> str:
+        """The category (with its parents), the enterprise and the commune of origin."""
+        return both_spellings(
+            f"{category_trail(self.category.path)} {self.enterprise.name} {self.origin_ward_name}"
+        )
+
+    def search_description(self) -> str:
+        return both_spellings(strip_tags(self.description))
 
 
 class Variant(Orderable):

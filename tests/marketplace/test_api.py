@@ -197,8 +197,10 @@ def test_ocop_stars_are_null_unless_a_valid_unrevoked_certificate_covers_the_pro
     ("filters", "expected"),
     [
         ({}, ["Rượu ngô", "Chè Tân Cương", "Mật ong rừng", "Chè Trại Cài"]),
-        ({"q": "tân cương"}, ["Chè Tân Cương"]),
-        ({"q": "  CHÈ  "}, ["Chè Tân Cương", "Chè Trại Cài"]),
+        # the name matches first, then a tea grown in the commune of Tân Cương
+        ({"q": "tân cương"}, ["Chè Tân Cương", "Chè Trại Cài"]),
+        ({"q": "mat ong"}, ["Mật ong rừng"]),
+        ({"q": "  CHÈ TRẠI  "}, ["Chè Trại Cài"]),
         ({"category": "che-thai-nguyen"}, ["Chè Tân Cương", "Chè Trại Cài"]),
         ({"category": "do-uong"}, ["Rượu ngô", "Chè Tân Cương", "Chè Trại Cài"]),
         ({"stars": "4"}, ["Chè Tân Cương", "Chè Trại Cài"]),
@@ -360,8 +362,6 @@ def test_storefront_links_lead_to_the_pages_in_the_clients_language(client):
         ({"kind": "bank"}, "kind"),
         ({"min_price": "1e9"}, "min_price"),
         ({"min_price": "9" * 5000}, "min_price"),
-        ({"q": "x" * 201}, "q"),
-        ({"q": "\x00"}, "q"),
         ({"category": "\x00"}, "category"),
         ({"category": "a" * 500}, "category"),
     ],
@@ -385,6 +385,9 @@ def test_odd_values_are_refused_in_json_and_change_nothing(client, params, field
         ({"max_price": str(10**30)}, 1),
         ({"q": "Chè Tân Cương 🍵 ñ 茶"}, 0),
         ({"q": "'; DROP TABLE marketplace_product; --"}, 0),
+        # a search box always answers: overlong text is cut, control characters are spaces
+        ({"q": "x" * 2001}, 0),
+        ({"q": "\x00"}, 1),
         ({"in_stock": "maybe"}, 1),
         ({"unknown": "ignored"}, 1),
     ],
@@ -650,7 +653,7 @@ def test_the_openapi_document_describes_both_endpoints_and_their_filters(client)
     assert parameters["stars"]["schema"] == {"type": "integer", "enum": [3, 4, 5]}
     assert parameters["sort"]["schema"] == {
         "type": "string",
-        "enum": ["newest", "best_selling", "price_asc", "price_desc"],
+        "enum": ["relevance", "newest", "best_selling", "price_asc", "price_desc"],
     }
     assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
     assert set(listing["responses"]) == {"200", "400", "404"}

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from tqdm import tqdm
 
 from accounts.demo import DEMO_PASSWORD, demo_password_hash, demo_user, seed_people
 from accounts.divisions import home_ward_choices
@@ -26,6 +27,7 @@ from marketplace.demo_products import (
     seed_products,
 )
 from marketplace.models import Product
+from marketplace.search.indexing import rebuild_products_index
 
 PROGRESS_FROM = 5_000  # catalogue size from which a progress bar is worth showing
 
@@ -75,6 +77,10 @@ class Command(BaseCommand):
             seed_site()
         if created:
             refresh_planner_statistics()
+            # bulk-created rows bypass the save signals that keep the search index current
+            show = products >= PROGRESS_FROM and options["verbosity"] > 0
+            with tqdm(total=Product.objects.count(), unit="indexed", disable=not show) as bar:
+                rebuild_products_index(progress=bar.update)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(enterprises)} enterprises, "

@@ -1,0 +1,40 @@
+"""Keeping the default search engine's index in step with the catalogue.
+
+Saving a product updates its index entry by itself (Wagtail's signal handlers); what saving
+does not cover (variants changed, rows written in bulk by the importer or the demo seeder) goes
+through `index_products` after commit, and `rebuild_products_index` rebuilds everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from wagtail.search.backends import get_search_backend
+
+from marketplace.models import Product
+
+CHUNK_SIZE = 1000
+
+
+def index_products(product_ids: Iterable[int]) -> int:
+    """Write the index entries of these products now; returns how many were indexed."""
+    ids = list(product_ids)
+    products = list(Product.get_indexed_objects().filter(pk__in=ids))
+    if products:
+        get_search_backend().add_bulk(Product, products)
+    return len(products)
+
+
+def rebuild_products_index(progress: Callable[[int], None] | None = None) -> int:
+    """Index every product, in chunks of CHUNK_SIZE; `progress` is told each chunk's size.
+    Returns the number indexed."""
+    backend = get_search_backend()
+    done = 0
+    ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = list(Product.get_indexed_objects().filter(pk__in=ids[start : start + CHUNK_SIZE]))
+        backend.add_bulk(Product, chunk)
+        done += len(chunk)
+        if progress is not None:
+            progress(len(chunk))
+    return done
