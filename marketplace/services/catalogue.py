@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from marketplace.exceptions import InvalidTransition
 from marketplace.models import Product, ProductEvent, Variant
+from marketplace.search.indexing import index_products
 from marketplace.slugs import unique_slug
 from marketplace.statemachine import StatusMachine, Transition
 from traceability import services as trace_services
@@ -100,6 +101,8 @@ def refresh_product_summaries(*, product_ids: Iterable[int]) -> None:
         total_stock=Coalesce(Subquery(active.annotate(units=Sum("stock")).values("units")), 0),
     )
     refresh_ocop_badges(product_ids=ids)
+    # variants are part of what is searched; saving them does not touch the product's entry
+    transaction.on_commit(lambda: index_products(ids))
 
 
 def refresh_ocop_badges(

@@ -12,6 +12,7 @@ import pytest
 from marketplace.models import Category, Enterprise
 from marketplace.search.indexing import index_products
 from marketplace.search.products import search_products
+from marketplace.services import publish_product
 from tests.marketplace.factories import EnterpriseFactory, ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -278,3 +279,27 @@ def test_unpublishing_takes_a_product_out_of_the_results(catalogue):
     honey.save()
     # then
     assert "Mật ong rừng Võ Nhai" not in top_names("mat ong", 5)
+
+
+def test_a_new_variant_is_searchable_once_the_summary_is_refreshed(
+    catalogue, django_capture_on_commit_callbacks
+):
+    # given
+    honey = next(p for p in catalogue if p.name == "Mật ong rừng Võ Nhai")
+    assert top_names("hu sanh", 5) == []
+    # when: the enterprise adds a jar, as the back office does
+    with django_capture_on_commit_callbacks(execute=True):
+        VariantFactory(product=honey, name="Hũ sành 1 lít", sku="VN-HS1")
+    # then
+    assert top_names("hu sanh", 5) == ["Mật ong rừng Võ Nhai"]
+
+
+def test_publishing_puts_a_product_into_the_results(catalogue):
+    # given
+    draft = ProductFactory(name="Chè xanh Trại Cài", status="pending_review", published_at=None)
+    VariantFactory(product=draft)
+    assert top_names("trai cai", 5) == []
+    # when
+    publish_product(product=draft, officer=None)
+    # then
+    assert top_names("trai cai", 5) == ["Chè xanh Trại Cài"]
