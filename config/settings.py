@@ -232,7 +232,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is the project's own catalogue (makemessages writes there, and it wins); locale_admin/
+# completes Wagtail's Vietnamese admin and is kept by scripts/admin_catalogue.py.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_admin"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
@@ -128,7 +129,7 @@ PRODUCT_ACTIONS = {
         done=_("The product has been sent to the department for review."),
     ),
     "publish": Action(
-        _("Publish"),
+        pgettext_lazy("product review", "Publish"),
         lambda row, user, reason: services.publish_product(
             product=row, officer=user, reason=reason
         ),

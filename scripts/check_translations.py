@@ -1,8 +1,12 @@
 """Check (or, with --compile, write) the compiled translation catalogues.
 
 A fresh clone runs without gettext, so the .mo files are committed. This check fails when a
-.mo does not hold exactly what its .po says, or when a Vietnamese string is untranslated or
-fuzzy (Vietnamese is the default language: an untranslated string would show in English).
+.mo does not hold exactly what its .po says, when a Vietnamese string is untranslated or fuzzy
+(Vietnamese is the default language: an untranslated string would show in English), or when a
+translation does not keep its msgid's placeholders (`%(name)s`, `%s`, `{name}`: a missing or
+misspelt one raises at runtime). Two folders are checked: locale/ (the project's own catalogue,
+written by makemessages) and locale_admin/ (Wagtail's admin in Vietnamese, kept by
+scripts/admin_catalogue.py), where the HTML tags of Wagtail's strings must be kept as well.
 
     python scripts/check_translations.py            # check, exit 1 on any problem
     python scripts/check_translations.py --compile  # write every .mo from its .po
@@ -10,13 +14,58 @@ fuzzy (Vietnamese is the default language: an untranslated string would show in 
 
 from __future__ import annotations
 
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE_DIRS = ("locale", "locale_admin")
 COMPLETE_LANGUAGES = {"vi"}
+# Wagtail's markup carries classes and data attributes its CSS and JavaScript rely on.
+KEEP_MARKUP_DIRS = {"locale_admin"}
+
+PLACEHOLDER = re.compile(
+    r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdifrxXeEgGcou%]"  # printf: %(name)s, %d, %%
+    r"|\{[A-Za-z0-9_.\[\]]*(?:![rsa])?(?::[^{}]*)?\}"  # str.format: {name}, {0}, {}
+)
+MARKUP = re.compile(r"<[^<>]+>")
+
+# With one plural form, msgstr[0] serves every count, so it must hold the placeholders of the
+# plural msgid. Exception: Wagtail's pages/confirm_delete.html puts {{ descendant_count }} in the
+# English plural of a sentence it shows only when the page has no descendants.
+SINGULAR_PLACEHOLDERS = {
+    "Deleting this page will also delete %(translation_count)s translation of this page.",
+}
+
+
+def tokens(text: str, markup: bool) -> Counter[str]:
+    found = Counter(PLACEHOLDER.findall(text))
+    if markup:
+        found.update(MARKUP.findall(text))
+    return found
+
+
+def placeholder_problems(entry: polib.POEntry, markup: bool = False) -> list[str]:
+    """What a translation lost or added compared with its msgid (empty strings are skipped)."""
+    if entry.msgid_plural:
+        reference = entry.msgid if entry.msgid in SINGULAR_PLACEHOLDERS else entry.msgid_plural
+        translations = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+    else:
+        reference, translations = entry.msgid, [entry.msgstr]
+    expected = tokens(reference, markup)
+    problems = []
+    for translation in translations:
+        if not translation:
+            continue
+        found = tokens(translation, markup)
+        if found != expected:
+            missing = sorted((expected - found).elements())
+            extra = sorted((found - expected).elements())
+            problems.append(f"{entry.msgid!r}: missing {missing}, unexpected {extra}")
+    return problems
 
 
 def catalog(entries: polib.POFile | polib.MOFile) -> dict[tuple[str, str], object]:
@@ -37,10 +86,14 @@ def catalog(entries: polib.POFile | polib.MOFile) -> dict[tuple[str, str], objec
 def main(argv: list[str]) -> int:
     compile_mode = "--compile" in argv
     problems: list[str] = []
-    po_files = sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
-    if not po_files:
-        problems.append("no .po files under locale/")
+    po_files: list[Path] = []
+    for folder in CATALOGUE_DIRS:
+        found = sorted((ROOT / folder).glob("*/LC_MESSAGES/*.po"))
+        if not found:
+            problems.append(f"no .po files under {folder}/")
+        po_files += found
     for po_path in po_files:
+        name = po_path.relative_to(ROOT)
         language = po_path.parent.parent.name
         po = polib.pofile(str(po_path))
         mo_path = po_path.with_suffix(".mo")
@@ -50,9 +103,10 @@ def main(argv: list[str]) -> int:
             continue
         if language in COMPLETE_LANGUAGES:
             for entry in po.untranslated_entries() + po.fuzzy_entries():
-                problems.append(
-                    f"{po_path.relative_to(ROOT)}: untranslated or fuzzy: {entry.msgid!r}"
-                )
+                problems.append(f"{name}: untranslated or fuzzy: {entry.msgid!r}")
+        markup = name.parts[0] in KEEP_MARKUP_DIRS
+        for entry in po.translated_entries():
+            problems += [f"{name}: placeholders: {p}" for p in placeholder_problems(entry, markup)]
         if not mo_path.exists():
             problems.append(f"{mo_path.relative_to(ROOT)} is missing: run `make compilemessages`")
             continue

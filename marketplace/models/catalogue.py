@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from stdnum import ean
@@ -80,7 +81,7 @@ class Product(index.Indexed, ClusterableModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING_REVIEW = "pending_review", _("Waiting for review")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("product status", "Published")
         REJECTED = "rejected", _("Rejected")
         ARCHIVED = "archived", _("Archived")
 

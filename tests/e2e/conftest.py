@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.harness.plugin import CHROMIUM
 
@@ -31,6 +31,11 @@ LAPTOP = {
     "locale": "vi-VN",
     "timezone_id": "Asia/Ho_Chi_Minh",
 }
+
+
+# CI machines have two cores shared with PostgreSQL and the live server: wait as long for an
+# assertion as for an action.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
