@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,12 +40,23 @@ def group_for(role: str) -> Group:
 
 
 def _permissions(permissions: list[tuple[str, str]]) -> list[Permission]:
-    """The Permission rows named by (app_label, codename); missing ones are left out."""
+    """The Permission rows named by (app_label, codename).
+
+    Roles are granted from post_migrate handlers, which may run before Django has created the
+    permissions of an app that comes later in INSTALLED_APPS (always so after a test flush):
+    such permissions are created here first. Unknown names are left out.
+    """
     found = []
     for app_label, codename in permissions:
-        permission = Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
+        lookup = {"content_type__app_label": app_label, "codename": codename}
+        permission = Permission.objects.filter(**lookup).first()
+        if permission is None:
+            try:
+                app_config = apps.get_app_config(app_label)
+            except LookupError:
+                continue
+            create_permissions(app_config, verbosity=0)
+            permission = Permission.objects.filter(**lookup).first()
         if permission is not None:
             found.append(permission)
     return found

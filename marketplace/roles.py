@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
-
 from accounts.roles import Role, grant, grant_on_root_collection
 
 MEDIA = [
@@ -41,12 +38,7 @@ OFFICER_PERMISSIONS = [
 
 
 def grant_marketplace_permissions(**kwargs: Any) -> None:
-    """Give enterprise members and officers their model permissions (idempotent).
-
-    Runs on the marketplace's post_migrate, which may come before Django's own handler has
-    created this app's permissions on a fresh database; so create them first."""
-    for label in ("marketplace", "traceability"):
-        create_permissions(apps.get_app_config(label), verbosity=0)
+    """Give enterprise members and officers their model permissions (idempotent)."""
     grant(Role.ENTERPRISE_MEMBER, ENTERPRISE_MEMBER_PERMISSIONS)
     grant_on_root_collection(Role.ENTERPRISE_MEMBER, MEDIA)
     grant(Role.OFFICER, OFFICER_PERMISSIONS)
