@@ -196,6 +196,8 @@ TASKS = {
 
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "ocop")
+# Whether the cluster has the analysis-icu plugin (better folding and NFC normalisation).
+ELASTICSEARCH_ICU = env_bool("ELASTICSEARCH_ICU", False)
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }

@@ -12,16 +12,21 @@ from collections.abc import Callable, Iterable
 from wagtail.search.backends import get_search_backend
 
 from marketplace.models import Product
+from marketplace.search import elastic
+from marketplace.search.tasks import update_search_index
 
 CHUNK_SIZE = 1000
 
 
 def index_products(product_ids: Iterable[int]) -> int:
-    """Write the index entries of these products now; returns how many were indexed."""
+    """Write the database index entries of these products now, and queue the same update for
+    Elasticsearch when it is the engine; returns how many were indexed here."""
     ids = list(product_ids)
     products = list(Product.get_indexed_objects().filter(pk__in=ids))
     if products:
         get_search_backend().add_bulk(Product, products)
+    if ids and elastic.is_enabled():
+        update_search_index.enqueue(product_ids=ids)
     return len(products)
 
 

@@ -15,6 +15,7 @@ from django.db.models import Case, IntegerField, QuerySet, When
 from wagtail.search.query import Or, PlainText, SearchQuery
 
 from marketplace.models import Product
+from marketplace.search import elastic
 from marketplace.search.text import fold, normalize
 from marketplace.selectors import CatalogueFilters, storefront_products
 
@@ -56,10 +57,16 @@ def _engine_query(query: PreparedQuery) -> SearchQuery:
     return Or([PlainText(query.canonical, operator="and"), folded])
 
 
-def ranked_ids(query: PreparedQuery) -> list[int]:
-    """Ids of published products matching `query`, best first (at most MAX_RANKED)."""
+def ranked_ids(query: PreparedQuery, filters: CatalogueFilters | None = None) -> list[int]:
+    """Ids of published products matching `query`, best first (at most MAX_RANKED), from
+    Elasticsearch when it is the engine, else from the database engine."""
     if query.is_empty:
         return []
+    if elastic.is_enabled():
+        result = elastic.search(
+            query.canonical, filters or CatalogueFilters(), page=1, page_size=MAX_RANKED
+        )
+        return result.product_ids
     results = list(
         Product.objects.filter(status=Product.Status.PUBLISHED).search(
             _engine_query(query), order_by_relevance=True
@@ -90,7 +97,7 @@ def search_products(raw_query: str, filters: CatalogueFilters | None = None) -> 
     query = prepare(raw_query)
     if query.is_empty:
         return products
-    ids = ranked_ids(query)
+    ids = ranked_ids(query, filters)
     products = products.filter(pk__in=ids)
     if filters.sort != "relevance" or not ids:
         return products
