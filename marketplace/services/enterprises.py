@@ -31,6 +31,8 @@ from marketplace.models import (
     Membership,
     normalize_tax_code,
 )
+from marketplace.search import elastic
+from marketplace.search.tasks import update_search_index
 from marketplace.slugs import unique_slug
 from marketplace.statemachine import StatusMachine, Transition
 
@@ -120,6 +122,11 @@ def _transition(
     with transaction.atomic():
         locked, event = MACHINE.apply(enterprise, action, actor=officer, reason=reason)
         transaction.on_commit(lambda: tasks.notify_enterprise_status.enqueue(event_id=event.pk))
+        if elastic.is_enabled():
+            # the database engine checks the enterprise's status at query time; the cluster
+            # holds storefront products only, so it must add or drop this seller's products
+            product_ids = list(locked.products.values_list("pk", flat=True))
+            transaction.on_commit(lambda: update_search_index.enqueue(product_ids=product_ids))
     return locked
 
 
