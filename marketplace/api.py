@@ -26,7 +26,7 @@ from wagtail.images.models import AbstractImage, SourceImageIOError
 from marketplace import selectors
 from marketplace.forms import CatalogueFilterForm
 from marketplace.models import Enterprise, Product, ProductImage, Variant
-from marketplace.search.products import search_products
+from marketplace.search.products import MAX_QUERY_LENGTH, search_products, suggest_products
 from traceability.models import Certificate
 
 PAGE_SIZE = 24
@@ -263,6 +263,36 @@ def _page_url(request: HttpRequest, number: int) -> str:
     query = request.GET.copy()
     query["page"] = str(number)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+class SuggestionOut(Schema):
+    name: str
+    slug: str
+    url: str
+
+
+@router.get(
+    "/products/autocomplete/",
+    response={200: list[SuggestionOut]},
+    summary="Suggest products as the shopper types",
+    description=(
+        "Up to 8 products on sale whose name starts with the words typed, with or without "
+        'diacritics (`q=che ta` suggests "Chè Tân Cương"). Never an error: odd input '
+        "gives an empty list."
+    ),
+)
+def autocomplete(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
+    """Suggestions for the search box: one search-engine query."""
+    return [
+        {
+            "name": suggestion.name,
+            "slug": suggestion.slug,
+            "url": request.build_absolute_uri(
+                reverse("marketplace:product", args=[suggestion.slug])
+            ),
+        }
+        for suggestion in suggest_products(q[:MAX_QUERY_LENGTH])
+    ]
 
 
 @router.get(

@@ -105,3 +105,23 @@ def search_products(raw_query: str, filters: CatalogueFilters | None = None) -> 
         *(When(pk=pk, then=rank) for rank, pk in enumerate(ids)), output_field=IntegerField()
     )
     return products.order_by(position)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    name: str
+    slug: str
+
+
+def suggest_products(raw_prefix: str, *, limit: int = 8) -> list[Suggestion]:
+    """Names of published products for the search box as the shopper types, matched folded
+    ("che ta" suggests "Chè Tân Cương"): one engine query."""
+    query = prepare(raw_prefix)
+    if query.is_empty:
+        return []
+    if elastic.is_enabled():
+        return [Suggestion(s.name, s.slug) for s in elastic.autocomplete(query.folded, limit)]
+    results = Product.objects.filter(status=Product.Status.PUBLISHED).autocomplete(query.folded)[
+        :limit
+    ]
+    return [Suggestion(product.name, product.slug) for product in results]

@@ -66,3 +66,23 @@ def both_spellings(text: str) -> str:
     canonical = normalize(text)
     folded = fold(canonical)
     return canonical if folded == canonical else f"{canonical} {folded}"
+
+
+def highlight_spans(text: str, query: str) -> list[tuple[str, bool]]:
+    """Split `text` into (piece, matched) parts: a word is matched when, folded, it starts with
+    a folded word of `query` (so "che" marks "Chè" and "tan cuong" marks "Tân Cương")."""
+    terms = [term for term in fold(query).split() if term]
+    if not terms:
+        return [(text, False)]
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for match in _WORD.finditer(text):
+        word_folded = fold(match.group())
+        if any(word_folded.startswith(term) for term in terms):
+            if match.start() > position:
+                parts.append((text[position : match.start()], False))
+            parts.append((match.group(), True))
+            position = match.end()
+    if position < len(text):
+        parts.append((text[position:], False))
+    return parts

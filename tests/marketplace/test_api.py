@@ -635,7 +635,11 @@ def test_the_openapi_document_describes_both_endpoints_and_their_filters(client)
         "Sàn OCOP Thái Nguyên API",
         "1",
     )
-    assert set(document["paths"]) == {"/api/v1/products/", "/api/v1/products/{slug}/"}
+    assert set(document["paths"]) == {
+        "/api/v1/products/",
+        "/api/v1/products/autocomplete/",
+        "/api/v1/products/{slug}/",
+    }
     listing = document["paths"]["/api/v1/products/"]["get"]
     parameters = {parameter["name"]: parameter for parameter in listing["parameters"]}
     assert list(parameters) == [

@@ -303,3 +303,36 @@ def test_publishing_puts_a_product_into_the_results(catalogue):
     publish_product(product=draft, officer=None)
     # then
     assert top_names("trai cai", 5) == ["Chè xanh Trại Cài"]
+
+
+def test_the_search_page_marks_the_matched_words_and_escapes_the_rest(catalogue, client):
+    # given: a seller typed markup into a product name
+    ProductFactory(name="Chè <b>Tân Cương</b> & quà", published_at=None)
+    # when
+    html = client.get("/san-pham/", {"q": "che tan"}).content.decode()
+    # then
+    assert "<mark>Chè</mark> <mark>nõn</mark>" not in html
+    assert "<mark>Chè</mark> nõn tôm <mark>Tân</mark> Cương" in html
+    assert "<mark>Chè</mark> &lt;b&gt;<mark>Tân</mark> Cương&lt;/b&gt; &amp; quà" in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("che nõn", ["Chè nõn tôm Tân Cương"]),
+        ("mat on", ["Mật ong rừng Võ Nhai", "Mật ong hoa bạc hà"]),
+        ("HỒNG KHÔNG", ["Hồng không hạt Bằng Vân"]),
+    ],
+)
+def test_autocomplete_suggests_names_as_they_are_typed(catalogue, client, typed, expected):
+    # when
+    response = client.get("/api/v1/products/autocomplete/", {"q": typed})
+    # then
+    assert response.status_code == 200
+    assert sorted(item["name"] for item in response.json()) == sorted(expected)
+
+
+@pytest.mark.parametrize("typed", ["", "   ", '"*:(', "\x00", "🍵"])
+def test_autocomplete_answers_odd_input_with_nothing(catalogue, client, typed):
+    response = client.get("/api/v1/products/autocomplete/", {"q": typed})
+    assert (response.status_code, response.json()) == (200, [])
