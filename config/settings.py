@@ -9,6 +9,8 @@ lists every variable.
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +58,16 @@ DEBUG = env_bool("DEBUG", False)
 # pytest (8.2 and later) sets PYTEST_VERSION for the whole run.
 TESTING = "PYTEST_VERSION" in os.environ
 
+# Commands that only read the code (a build step, a migration check) need no key: they get a
+# throwaway one, so that nothing they could sign outlives the process.
+CODE_ONLY_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "collectstatic", "help"}
+
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105
+    elif len(sys.argv) > 1 and sys.argv[1] in CODE_ONLY_COMMANDS:
+        SECRET_KEY = secrets.token_urlsafe(50)
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (it has no production default), "

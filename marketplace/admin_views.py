@@ -322,6 +322,12 @@ class ScopedViewSet(ModelViewSet):
     search_backend_name = None
     actions: dict[str, Action] = {}
     list_select_related: tuple[str, ...] = ()
+    base_form_class: type[Any] | None = None
+
+    def get_edit_handler(self) -> Any:
+        return ObjectList(self.panels, base_form_class=self.base_form_class).bind_to_model(
+            self.model
+        )
 
     def get_index_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_index_view_kwargs(  # type: ignore[no-any-return]
@@ -356,6 +362,7 @@ class EnterpriseViewSet(ScopedViewSet):
     menu_label = _("Enterprises")
     add_to_admin_menu = False
     actions = ENTERPRISE_ACTIONS
+    base_form_class = EnterpriseAdminForm
     list_display = ["name", "tax_code", "get_kind_display", status_column(_("Status")), "ward_name"]
     list_filter = ["status", "kind"]
     search_fields = ["name", "tax_code", "representative"]
@@ -382,11 +389,6 @@ class EnterpriseViewSet(ScopedViewSet):
         FieldPanel("story"),
     ]
 
-    def get_edit_handler(self) -> Any:
-        return ObjectList(self.panels, base_form_class=EnterpriseAdminForm).bind_to_model(
-            self.model
-        )
-
 
 class ProductViewSet(ScopedViewSet):
     model = Product
@@ -394,6 +396,7 @@ class ProductViewSet(ScopedViewSet):
     menu_label = _("Products")
     add_to_admin_menu = False
     actions = PRODUCT_ACTIONS
+    base_form_class = ProductAdminForm
     list_select_related = ("enterprise", "category")
     list_display = ["name", "enterprise", "category", "min_price_vnd", status_column(_("Status"))]
     list_filter = ["status", "category"]
@@ -423,9 +426,6 @@ class ProductViewSet(ScopedViewSet):
         FieldPanel("certificates", widget=forms.CheckboxSelectMultiple),
     ]
 
-    def get_edit_handler(self) -> Any:
-        return ObjectList(self.panels, base_form_class=ProductAdminForm).bind_to_model(self.model)
-
 
 class CertificateViewSet(ScopedViewSet):
     model = Certificate
@@ -433,6 +433,7 @@ class CertificateViewSet(ScopedViewSet):
     menu_label = _("Certificates")
     add_to_admin_menu = False
     actions = CERTIFICATE_ACTIONS
+    base_form_class = CertificateAdminForm
     list_select_related = ("enterprise",)
     list_display = ["__str__", "enterprise", "star_level", "expires_on", "revoked_at"]
     list_filter = ["kind"]
@@ -454,11 +455,6 @@ class CertificateViewSet(ScopedViewSet):
         ),
         FieldPanel("document"),
     ]
-
-    def get_edit_handler(self) -> Any:
-        return ObjectList(self.panels, base_form_class=CertificateAdminForm).bind_to_model(
-            self.model
-        )
 
 
 class MarketplaceGroup(ViewSetGroup):
