@@ -23,6 +23,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import ValidationError as ParameterError
 
 from marketplace.api import router as marketplace_router
+from traceability.api import router as traceability_router
 
 Run = Callable[..., HttpResponseBase]
 
@@ -115,4 +116,5 @@ def unknown_endpoint(request: HttpRequest, rest: str) -> NoReturn:
 
 # Each app's router, in the order the URLs are tried; the catch-all must stay last.
 api.add_router("", marketplace_router)
+api.add_router("", traceability_router)
 api.add_router("", unknown_paths)

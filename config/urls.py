@@ -13,6 +13,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.health, name="health"),
     path("api/v1/", api.urls),
+    path("payments/", include("payments.urls")),
+    # GS1 Digital Link (/01/…), short links (/t/…): outside the language prefixes, since the
+    # printed URLs never change with the language.
+    path("", include("traceability.urls")),
 ]
 
 urlpatterns += i18n_patterns(

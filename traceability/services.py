@@ -1,15 +1,45 @@
-"""Changes to traceability records. Certificates are never deleted: they are revoked."""
+"""Changes to traceability records: certificates (never deleted, revoked), batches and their
+steps (append-only once published), serials, scans and reports of suspected fakes."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from traceability.exceptions import AlreadyRevoked, ReasonMissing
-from traceability.models import Certificate
+from traceability.conf import setting
+from traceability.exceptions import (
+    AlreadyRevoked,
+    BatchAlreadyPublished,
+    BatchNotPublished,
+    ImplausibleBatch,
+    InvalidLot,
+    ReasonMissing,
+    ReportAlreadyHandled,
+    TooManySerials,
+)
+from traceability.models import (
+    Batch,
+    Certificate,
+    ProductionArea,
+    ScanEvent,
+    Serial,
+    SuspicionReport,
+    TraceEvent,
+    validate_lot,
+)
+from traceability.plausibility import blocking, check_batch
 
 
 @transaction.atomic
@@ -32,4 +62,363 @@ def revoke_certificate(*, certificate: Certificate, officer: Any, reason: str) -
     locked.revoked_at = timezone.now()
     locked.revoked_reason = reason
     locked.save(update_fields=["revoked_at", "revoked_reason"])
+    return locked
+
+
+# --- Batches ----------------------------------------------------------------------------------
+
+SERIAL_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L look-alikes
+SERIAL_LENGTH = 10
+SHORT_CODE_LENGTH = 8  # lot short codes; serials are longer, so the two never collide
+
+
+def random_code(length: int) -> str:
+    return "".join(secrets.choice(SERIAL_ALPHABET) for _i in range(length))
+
+
+def _new_short_code() -> str:
+    while True:
+        code = random_code(SHORT_CODE_LENGTH)
+        if not Batch.objects.filter(short_code=code).exists():
+            return code
+
+
+def _clean_lot(lot: str) -> str:
+    lot = (lot or "").strip()
+    try:
+        validate_lot(lot)
+    except ValidationError as error:
+        raise InvalidLot from error
+    return lot
+
+
+def previous_batch(*, variant_id: int) -> Batch | None:
+    """The latest batch of the same variant, or else of the same product: what a new batch
+    copies. One query."""
+    return (
+        Batch.objects.filter(
+            Q(variant_id=variant_id)
+            | Q(variant__product__variants__id=variant_id)  # the product's other variants
+        )
+        .order_by(Case(When(variant_id=variant_id, then=0), default=1), "-production_date", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def create_batch(
+    *,
+    variant: Any,
+    lot: str,
+    production_date: datetime.date,
+    quantity: int,
+    expiry_date: datetime.date | None = None,
+    copy_from: Batch | None = None,
+    areas: Iterable[ProductionArea] = (),
+    input_batches: Iterable[Batch] = (),
+) -> Batch:
+    """A new draft batch of `variant`. With `copy_from` (usually `previous_batch(...)`), its
+    areas, input lots, certificates and steps are copied, each step moved by the difference of
+    the production dates, so that a household changes only dates and quantities.
+
+    Raises InvalidLot for a bad lot code and ValidationError when the variant already has
+    this lot; nothing is written then."""
+    batch = Batch(
+        variant=variant,
+        lot=_clean_lot(lot),
+        production_date=production_date,
+        expiry_date=expiry_date,
+        quantity=quantity,
+        short_code=_new_short_code(),
+        copied_from=copy_from,
+    )
+    batch.full_clean(exclude=["short_code"])
+    batch.save()
+    if copy_from is not None:
+        shift = production_date - copy_from.production_date
+        batch.areas.set(copy_from.areas.all())
+        batch.input_batches.set(copy_from.input_batches.all())
+        batch.certificates.set(copy_from.certificates.all())
+        TraceEvent.objects.bulk_create(
+            TraceEvent(
+                batch=batch,
+                step=event.step,
+                occurred_at=event.occurred_at + shift,
+                area_id=event.area_id,
+                place=event.place,
+                performed_by=event.performed_by,
+                description=event.description,
+                quantity_kg=event.quantity_kg,
+                certificate_id=event.certificate_id,
+            )
+            for event in copy_from.events.filter(corrects__isnull=True)
+        )
+    else:
+        batch.areas.set(areas)
+        batch.input_batches.set(input_batches)
+    refresh_plausibility(batch=batch)
+    return batch
+
+
+def refresh_plausibility(*, batch: Batch) -> list[str]:
+    """Run the plausibility checks and store their flags on the batch."""
+    flags = check_batch(batch)
+    if flags != batch.plausibility_flags:
+        batch.plausibility_flags = flags
+        Batch.objects.filter(pk=batch.pk).update(plausibility_flags=flags)
+    return flags
+
+
+@transaction.atomic
+def publish_batch(*, batch: Batch, actor: Any = None) -> Batch:
+    """Publish a draft batch: from now on its records are append-only and its labels can be
+    printed. Raises ImplausibleBatch (with every blocking reason) or BatchAlreadyPublished;
+    nothing changes then. Warnings do not block."""
+    locked = Batch.objects.select_for_update().get(pk=batch.pk)
+    if locked.is_published:
+        raise BatchAlreadyPublished
+    flags = refresh_plausibility(batch=locked)
+    problems = blocking(flags)
+    if problems:
+        raise ImplausibleBatch(" ".join(str(flag.message) for flag in problems))
+    locked.status = Batch.Status.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def append_trace_event(
+    *,
+    batch: Batch,
+    step: str,
+    occurred_at: datetime.datetime,
+    area: ProductionArea | None = None,
+    place: str = "",
+    performed_by: str = "",
+    description: str = "",
+    quantity_kg: Decimal | None = None,
+    destination: str = "",
+    corrects: TraceEvent | None = None,
+    correction_reason: str = "",
+) -> TraceEvent:
+    """Add a step to a batch, published or not. A correction names the event it corrects and
+    why (EPCIS errorDeclaration); the corrected event itself never changes.
+    Raises ValidationError for bad values; nothing is written then."""
+    if corrects is not None and corrects.batch_id != batch.pk:
+        raise ValidationError(_("The corrected step belongs to another batch."))
+    if corrects is not None and not correction_reason:
+        raise ValidationError(_("Say why the step is corrected."))
+    if area is not None and area.enterprise_id != batch.enterprise_id:
+        raise ValidationError(_("This production area belongs to another enterprise."))
+    event = TraceEvent(
+        batch=batch,
+        step=step,
+        occurred_at=occurred_at,
+        area=area,
+        place=place.strip(),
+        performed_by=performed_by.strip(),
+        description=description.strip(),
+        quantity_kg=quantity_kg,
+        destination=destination.strip(),
+        corrects=corrects,
+        correction_reason=correction_reason if corrects is not None else "",
+    )
+    event.full_clean()
+    event.save()
+    refresh_plausibility(batch=batch)
+    return event
+
+
+# --- Serials ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_serials(*, batch: Batch, count: int) -> list[Serial]:
+    """Issue `count` random, unguessable serials for a published batch.
+
+    Raises TooManySerials above TRACE_MAX_SERIALS_PER_REQUEST (or below 1) and
+    BatchNotPublished for a draft; nothing is written then."""
+    maximum = int(setting("TRACE_MAX_SERIALS_PER_REQUEST"))
+    if count < 1 or count > maximum:
+        raise TooManySerials(
+            _("You can issue from 1 to %(maximum)s serials at a time; you asked for %(count)s.")
+            % {"maximum": f"{maximum:,}".replace(",", "."), "count": f"{count:,}".replace(",", ".")}
+        )
+    locked = Batch.objects.select_for_update().get(pk=batch.pk)
+    if not locked.is_published:
+        raise BatchNotPublished
+    values: set[str] = set()
+    while len(values) < count:
+        wanted = {random_code(SERIAL_LENGTH) for _i in range(count - len(values))}
+        taken = set(Serial.objects.filter(value__in=wanted).values_list("value", flat=True))
+        values |= wanted - taken
+    return Serial.objects.bulk_create(
+        [Serial(batch=locked, value=value) for value in sorted(values)], batch_size=2_000
+    )
+
+
+# --- Scans and reports -------------------------------------------------------------------------
+
+
+def visitor_key(*, ip: str, user_agent: str, day: datetime.date) -> str:
+    """A daily pseudonym for a visitor: no IP address is stored anywhere."""
+    material = f"{settings.SECRET_KEY}|{ip}|{user_agent}|{day.isoformat()}"
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def record_scan(
+    *,
+    outcome: str,
+    visitor: str,
+    serial_id: int | None = None,
+    batch_id: int | None = None,
+    enterprise_id: int | None = None,
+    code: str = "",
+    province_code: int | None = None,
+    at: datetime.datetime | None = None,
+) -> ScanEvent:
+    """Log one check of a label, move the serial's counters, and run the anomaly rules.
+
+    Meant to run after the response is sent (the trace view defers it), so a scan never slows
+    the page. Alerts: an unknown serial of a known lot; a serial checked by more than N
+    distinct visitors or from K or more provinces within T days."""
+    at = at or timezone.now()
+    scan = ScanEvent.objects.create(
+        serial_id=serial_id,
+        batch_id=batch_id,
+        code=code[:120],
+        outcome=outcome,
+        visitor_key=visitor,
+        province_code=province_code,
+        scanned_at=at,
+    )
+    if serial_id is not None:
+        Serial.objects.filter(pk=serial_id).update(
+            scan_count=F("scan_count") + 1, last_scanned_at=at
+        )
+        Serial.objects.filter(pk=serial_id, first_scanned_at__isnull=True).update(
+            first_scanned_at=at, first_province_code=province_code
+        )
+        _serial_rules(serial_id=serial_id, enterprise_id=enterprise_id, batch_id=batch_id, at=at)
+    elif outcome == ScanEvent.Outcome.UNKNOWN_SERIAL:
+        _raise_alert(
+            kind=SuspicionReport.Kind.UNKNOWN_SERIAL,
+            dedupe=code,
+            enterprise_id=enterprise_id,
+            batch_id=batch_id,
+            serial_id=None,
+            code=code,
+            province_code=province_code,
+        )
+    return scan
+
+
+def _serial_rules(
+    *, serial_id: int, enterprise_id: int | None, batch_id: int | None, at: datetime.datetime
+) -> None:
+    since = at - datetime.timedelta(days=int(setting("TRACE_ALERT_WINDOW_DAYS")))
+    stats = ScanEvent.objects.filter(serial_id=serial_id, scanned_at__gte=since).aggregate(
+        visitors=Count("visitor_key", distinct=True),
+        provinces=Count("province_code", distinct=True),
+    )
+    serial = Serial.objects.only("value").get(pk=serial_id)
+    suspicious = False
+    if stats["visitors"] > int(setting("TRACE_ALERT_MAX_VISITORS")):
+        suspicious = True
+        _raise_alert(
+            kind=SuspicionReport.Kind.MANY_SCANS,
+            dedupe=serial.value,
+            enterprise_id=enterprise_id,
+            batch_id=batch_id,
+            serial_id=serial_id,
+            code=serial.value,
+        )
+    if stats["provinces"] >= int(setting("TRACE_ALERT_MAX_PROVINCES")):
+        suspicious = True
+        _raise_alert(
+            kind=SuspicionReport.Kind.MANY_PROVINCES,
+            dedupe=serial.value,
+            enterprise_id=enterprise_id,
+            batch_id=batch_id,
+            serial_id=serial_id,
+            code=serial.value,
+        )
+    if suspicious:
+        Serial.objects.filter(pk=serial_id, is_suspicious=False).update(is_suspicious=True)
+
+
+def _raise_alert(
+    *,
+    kind: str,
+    dedupe: str,
+    enterprise_id: int | None,
+    batch_id: int | None,
+    serial_id: int | None,
+    code: str,
+    province_code: int | None = None,
+) -> None:
+    key = f"{kind}:{dedupe}"[:160]
+    if SuspicionReport.objects.filter(dedupe_key=key, status=SuspicionReport.Status.OPEN).exists():
+        return
+    # A concurrent scan may raise the same alert meanwhile: one open alert is enough.
+    with contextlib.suppress(IntegrityError), transaction.atomic():
+        SuspicionReport.objects.create(
+            kind=kind,
+            dedupe_key=key,
+            enterprise_id=enterprise_id,
+            batch_id=batch_id,
+            serial_id=serial_id,
+            code=code[:120],
+            province_code=province_code,
+        )
+
+
+@transaction.atomic
+def report_suspected_fake(
+    *,
+    code: str,
+    message: str = "",
+    contact: str = "",
+    serial: Serial | None = None,
+    batch: Batch | None = None,
+    enterprise_id: int | None = None,
+    province_code: int | None = None,
+) -> SuspicionReport:
+    """File a shopper's report of a suspected fake for officers and the enterprise.
+    Raises ValidationError when the text is too long; nothing is written then."""
+    message = (message or "").strip()
+    contact = (contact or "").strip()
+    if len(message) > 2_000 or len(contact) > 100:
+        raise ValidationError(_("The report is too long."))
+    if serial is not None:
+        Serial.objects.filter(pk=serial.pk, is_suspicious=False).update(is_suspicious=True)
+    return SuspicionReport.objects.create(
+        kind=SuspicionReport.Kind.SHOPPER_REPORT,
+        code=code[:120],
+        message=message,
+        contact=contact,
+        serial=serial,
+        batch=batch,
+        enterprise_id=enterprise_id,
+        province_code=province_code,
+    )
+
+
+@transaction.atomic
+def handle_report(*, report: SuspicionReport, actor: Any, note: str) -> SuspicionReport:
+    """Mark a report or alert handled, with the officer's or enterprise's note.
+    Raises ReasonMissing without a note and ReportAlreadyHandled the second time."""
+    note = (note or "").strip()
+    if not note:
+        raise ReasonMissing
+    locked = SuspicionReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status == SuspicionReport.Status.HANDLED:
+        raise ReportAlreadyHandled
+    locked.status = SuspicionReport.Status.HANDLED
+    locked.handled_at = timezone.now()
+    locked.handled_by = actor
+    locked.handling_note = note
+    locked.save(update_fields=["status", "handled_at", "handled_by", "handling_note"])
     return locked

@@ -1,0 +1,252 @@
+"""Read paths of traceability, each with a fixed number of queries.
+
+The marketplace's rows are reached through the lazy foreign keys (`batch.variant.product`),
+never imported: the Variant model is taken from the Batch.variant field.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Prefetch, QuerySet
+from django.utils import timezone
+from wagtail.images import get_image_model
+
+from traceability.models import Batch, Certificate, ProductionArea, ScanEvent, Serial, TraceEvent
+
+TRACE_IMAGE_SPEC = "fill-160x160"
+
+
+def variant_model() -> type[Model]:
+    return Batch._meta.get_field("variant").related_model  # type: ignore[return-value]
+
+
+def gtin_forms(gtin14: str) -> list[str]:
+    """The ways a GTIN-14 may be stored on a variant: as entered (8, 12, 13 or 14 digits)."""
+    forms = [gtin14]
+    for length in (13, 12, 8):
+        if gtin14[: 14 - length] == "0" * (14 - length):
+            forms.append(gtin14[14 - length :])
+    return forms
+
+
+def gtin14(gtin: str) -> str:
+    return gtin.zfill(14) if gtin else ""
+
+
+def _trace_prefetches(prefix: str) -> list[Any]:
+    renditions = (
+        get_image_model().get_rendition_model().objects.filter(filter_spec=TRACE_IMAGE_SPEC)  # type: ignore[attr-defined]
+    )
+    return [
+        Prefetch(
+            f"{prefix}events",
+            queryset=TraceEvent.objects.select_related("area").order_by("occurred_at", "id"),
+        ),
+        Prefetch(
+            f"{prefix}areas",
+            queryset=ProductionArea.objects.prefetch_related(
+                Prefetch("certificates", queryset=Certificate.objects.order_by("-expires_on"))
+            ),
+        ),
+        Prefetch(f"{prefix}certificates", queryset=Certificate.objects.order_by("-expires_on")),
+        Prefetch(
+            f"{prefix}variant__product__certificates",
+            queryset=Certificate.objects.order_by("-expires_on"),
+        ),
+        Prefetch(
+            f"{prefix}input_batches",
+            queryset=Batch.objects.select_related("variant__product").prefetch_related("areas"),
+        ),
+        Prefetch(
+            f"{prefix}variant__product__main_image__renditions",
+            queryset=renditions,
+            to_attr="prefetched_renditions",
+        ),
+    ]
+
+
+_RELATED = (
+    "variant__product__enterprise",
+    "variant__product__main_image",
+)
+
+
+def published_batches() -> QuerySet[Batch]:
+    return Batch.objects.filter(status=Batch.Status.PUBLISHED)
+
+
+@dataclass
+class Trace:
+    """What a label resolves to: the item, the lot or only the product, and how exactly."""
+
+    level: str  # "serial", "lot", "product"
+    variant: Any
+    batch: Batch | None = None
+    serial: Serial | None = None
+    asked_serial: str = ""
+    asked_lot: str = ""
+    is_exact: bool = True  # False when we fell back (unknown serial or lot)
+    certificates: list[Certificate] = field(default_factory=list)
+
+    @property
+    def product(self) -> Any:
+        return self.variant.product
+
+    @property
+    def enterprise(self) -> Any:
+        return self.variant.product.enterprise
+
+    @property
+    def gtin(self) -> str:
+        return gtin14(self.variant.gtin)
+
+    @property
+    def ocop_stars(self) -> int | None:
+        product = self.product
+        until = product.ocop_badge_until
+        if product.ocop_badge_stars and until and until >= timezone.localdate():
+            return int(product.ocop_badge_stars)
+        return None
+
+    @property
+    def events(self) -> list[TraceEvent]:
+        return list(self.batch.events.all()) if self.batch else []
+
+    @property
+    def corrected_ids(self) -> set[int]:
+        return {event.corrects_id for event in self.events if event.corrects_id}
+
+    @property
+    def harvest_dates(self) -> list[datetime.date]:
+        return [e.occurred_on for e in self.events if e.step == TraceEvent.Step.HARVEST]
+
+
+def _collect_certificates(batch: Batch | None, variant: Any) -> list[Certificate]:
+    seen: dict[int, Certificate] = {}
+    sources: list[Any] = list(variant.product.certificates.all())
+    if batch is not None:
+        sources += list(batch.certificates.all())
+        for area in batch.areas.all():
+            sources += list(area.certificates.all())
+    for certificate in sources:
+        seen.setdefault(certificate.pk, certificate)
+    return sorted(seen.values(), key=lambda c: (c.kind, c.expires_on), reverse=True)
+
+
+def trace_for(*, gtin: str, lot: str = "", serial: str = "") -> Trace | None:
+    """The trace behind a Digital Link: serial → lot → product fallback, published batches
+    only. None when the GTIN is not one of ours. At most nine queries on the first match
+    (one per level tried that missed, then the prefetches)."""
+    forms = gtin_forms(gtin)
+    if serial:
+        serials = Serial.objects.filter(
+            value=serial, batch__variant__gtin__in=forms, batch__status=Batch.Status.PUBLISHED
+        )
+        if lot:
+            serials = serials.filter(batch__lot=lot)
+        found = (
+            serials.select_related(*(f"batch__{path}" for path in _RELATED))
+            .prefetch_related(*_trace_prefetches("batch__"))
+            .first()
+        )
+        if found is not None:
+            trace = Trace("serial", found.batch.variant, found.batch, found, serial, lot)
+            trace.certificates = _collect_certificates(found.batch, found.batch.variant)
+            return trace
+    if lot:
+        batch = (
+            published_batches()
+            .filter(variant__gtin__in=forms, lot=lot)
+            .select_related(*_RELATED)
+            .prefetch_related(*_trace_prefetches(""))
+            .first()
+        )
+        if batch is not None:
+            trace = Trace("lot", batch.variant, batch, None, serial, lot, is_exact=not serial)
+            trace.certificates = _collect_certificates(batch, batch.variant)
+            return trace
+    variant = (
+        variant_model()
+        ._default_manager.filter(gtin__in=forms)
+        .select_related("product__enterprise", "product__main_image")
+        .prefetch_related(
+            Prefetch("product__certificates", queryset=Certificate.objects.order_by("-expires_on")),
+            Prefetch(
+                "product__main_image__renditions",
+                queryset=get_image_model()
+                .get_rendition_model()
+                .objects.filter(filter_spec=TRACE_IMAGE_SPEC),  # type: ignore[attr-defined]
+                to_attr="prefetched_renditions",
+            ),
+        )
+        .first()
+    )
+    if variant is None:
+        return None
+    trace = Trace("product", variant, None, None, serial, lot, is_exact=not (serial or lot))
+    trace.certificates = _collect_certificates(None, variant)
+    return trace
+
+
+def trace_for_short_code(code: str) -> Trace | None:
+    """The trace behind a short link `/t/{code}`: a serial (10 characters) or a lot's short
+    code (8 characters)."""
+    found = (
+        Serial.objects.filter(value=code, batch__status=Batch.Status.PUBLISHED)
+        .select_related(*(f"batch__{path}" for path in _RELATED))
+        .prefetch_related(*_trace_prefetches("batch__"))
+        .first()
+    )
+    if found is not None:
+        trace = Trace("serial", found.batch.variant, found.batch, found, code, found.batch.lot)
+        trace.certificates = _collect_certificates(found.batch, found.batch.variant)
+        return trace
+    batch = (
+        published_batches()
+        .filter(short_code=code)
+        .select_related(*_RELATED)
+        .prefetch_related(*_trace_prefetches(""))
+        .first()
+    )
+    if batch is None:
+        return None
+    trace = Trace("lot", batch.variant, batch, None, "", batch.lot)
+    trace.certificates = _collect_certificates(batch, batch.variant)
+    return trace
+
+
+def published_batches_by_variant(variant_ids: list[int]) -> dict[int, list[Batch]]:
+    """Published batches of these variants, newest first, by variant id (one query): for the
+    product API's `batches` list."""
+    batches: dict[int, list[Batch]] = {variant_id: [] for variant_id in variant_ids}
+    for batch in published_batches().filter(variant_id__in=variant_ids).select_related("variant"):
+        batches[batch.variant_id].append(batch)
+    return batches
+
+
+def scan_history(*, serial: Serial) -> list[dict[str, Any]]:
+    """A serial's checks by province and day, for the officers' queue (one query)."""
+    rows: dict[tuple[int | None, datetime.date], int] = {}
+    for scan in ScanEvent.objects.filter(serial=serial).only("province_code", "scanned_at"):
+        key = (scan.province_code, timezone.localtime(scan.scanned_at).date())
+        rows[key] = rows.get(key, 0) + 1
+    return [
+        {"province_code": province, "day": day, "count": count}
+        for (province, day), count in sorted(rows.items(), key=lambda item: item[0][1])
+    ]
+
+
+def lot_report(*, batch: Batch) -> dict[str, Any]:
+    """One step back and one step forward from a lot (Thông tư 02/2024): its areas and input
+    lots back; the lots made from it and its shipping steps forward. Five queries."""
+    return {
+        "batch": batch,
+        "areas": list(batch.areas.all()),
+        "inputs": list(batch.input_batches.select_related("variant__product__enterprise")),
+        "outputs": list(batch.output_batches.select_related("variant__product__enterprise")),
+        "shipments": list(batch.events.filter(step=TraceEvent.Step.SHIPPING)),
+        "serial_count": batch.serials.count(),
+    }
