@@ -37,8 +37,8 @@ class LabelSize:
 LABEL_SIZES = {
     size.code: size
     for size in [
-        LabelSize("24x30", gettext_lazy("Small, 24 × 30 mm (48 per sheet)"), 24, 30),
-        LabelSize("38x45", gettext_lazy("Medium, 38 × 45 mm (20 per sheet)"), 38, 45),
+        LabelSize("24x30", gettext_lazy("Small, 24 × 30 mm (56 per sheet)"), 24, 30),
+        LabelSize("38x45", gettext_lazy("Medium, 38 × 45 mm (24 per sheet)"), 38, 45),
         LabelSize("50x60", gettext_lazy("Large, 50 × 60 mm (12 per sheet)"), 50, 60),
     ]
 }
@@ -85,13 +85,14 @@ def render_label_sheet(
     size_code: str,
     title: str = "",
     progress: Callable[[int], None] | None = None,
+    compress: bool = True,
 ) -> bytes:
     """The PDF of `labels`, as many A4 sheets as needed. Raises LabelDoesNotFit when a code
     needs modules under 0.4 mm at this size."""
     size = LABEL_SIZES[size_code]
     columns, rows = grid(size)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0)
     canvas.setTitle(title or _("Labels"))
     per_page = columns * rows
     for index, label in enumerate(labels):

@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from tests.marketplace.factories import EnterpriseFactory, VariantFactory
+from traceability.gs1 import check_digit
 from traceability.models import Batch, ProductionArea, TraceEvent
 from traceability.services import issue_serials, publish_batch, random_code
 
@@ -31,7 +32,7 @@ class BatchFactory(factory.django.DjangoModelFactory):
         model = Batch
         skip_postgeneration_save = True
 
-    variant = factory.SubFactory(VariantFactory, gtin=GTIN)
+    variant = factory.SubFactory(VariantFactory, gtin=factory.Sequence(lambda n: gtin_for(n)))
     lot = factory.Sequence(lambda n: f"TC2026-{n:03d}")
     production_date = factory.LazyFunction(
         lambda: timezone.localdate() - datetime.timedelta(days=10)
@@ -41,6 +42,12 @@ class BatchFactory(factory.django.DjangoModelFactory):
     short_code = factory.LazyFunction(lambda: random_code(8))
 
 
+def gtin_for(n: int) -> str:
+    """A valid GTIN-14 under the demo prefix 893 9999 (not the one in GTIN)."""
+    body = f"0893999{n:06d}"
+    return body + str(check_digit(body))
+
+
 def at(days_ago: int, hour: int = 8) -> datetime.datetime:
     day = timezone.localdate() - datetime.timedelta(days=days_ago)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
@@ -48,6 +55,8 @@ def at(days_ago: int, hour: int = 8) -> datetime.datetime:
 
 def traced_batch(*, serials: int = 0, publish: bool = True, **fields: object) -> Batch:
     """A batch with an area, a harvest and a drying step, published, with `serials` issued."""
+    if "variant" not in fields:
+        fields.setdefault("variant__gtin", GTIN)
     batch = BatchFactory(**fields)
     area = ProductionAreaFactory(enterprise=batch.enterprise)
     batch.areas.add(area)

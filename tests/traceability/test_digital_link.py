@@ -17,8 +17,10 @@ def test_dictionary_is_loaded_from_gs1_file():
     # then
     assert rules["01"].dl_qualifiers == (("22", "10", "21"), ("235",))
     assert rules["414"].dl_qualifiers == (("254",), ("7040",))
-    assert rules["10"].is_dl_attribute and not rules["21"].is_dl_attribute
-    assert rules["3103"].is_predefined_length and rules["3103"].excludes == ("310n",)
+    assert rules["10"].is_dl_attribute
+    assert not rules["21"].is_dl_attribute
+    assert rules["3103"].is_predefined_length
+    assert rules["3103"].excludes == ("310n",)
     assert rules["8030"].requires[0][1] == ("01", "21")
     assert rules["7007"].components[1].is_optional
 
@@ -92,7 +94,7 @@ def test_valid_digital_links_and_their_canonical_form(uri, canonical):
         f"https://a/01/{G}/10/ABC%2",
         f"https://a/01/{G}/10/A%00",
         f"https://a/01/{G}/10/L/",  # trailing slash
-        f"https://a/01//10/L",
+        "https://a/01//10/L",
         f"https://a/01/{G}?17=261301",  # month 13
         f"https://a/01/{G}?7007=260100",  # harvest date has no day 00
         f"https://a/01/{G}?17=260101&17=260101",  # duplicate

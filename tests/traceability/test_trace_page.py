@@ -12,7 +12,7 @@ from django.utils import translation
 from tests.accounts.factories import UserFactory
 from tests.marketplace.factories import certify
 from tests.traceability.factories import GTIN, traced_batch
-from traceability.models import ScanEvent, Serial, SuspicionReport
+from traceability.models import ScanEvent, Serial, SuspicionReport, TraceEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,8 @@ def test_unknown_serial_is_404_with_a_clear_message_and_report_button(client):
     assert vi("Report a suspected fake") in page
     assert batch.lot in page  # fallback to the lot
     alert = SuspicionReport.objects.get()
-    assert alert.kind == "unknown_serial" and alert.enterprise_id == batch.enterprise_id
+    assert alert.kind == "unknown_serial"
+    assert alert.enterprise_id == batch.enterprise_id
 
 
 def test_fallback_lot_then_product(client):
@@ -91,7 +92,8 @@ def test_fallback_lot_then_product(client):
     lot = client.get(f"/01/{GTIN}/10/{batch.lot}")
     unknown_lot = client.get(f"/01/{GTIN}/10/NOPE-1")
     product = client.get(f"/01/{GTIN}")
-    assert lot.status_code == 200 and batch.lot in lot.content.decode()
+    assert lot.status_code == 200
+    assert batch.lot in lot.content.decode()
     assert unknown_lot.status_code == 404
     assert batch.variant.product.name in unknown_lot.content.decode()
     assert product.status_code == 200
@@ -150,7 +152,8 @@ def test_json_by_accept(client):
     assert data["verdict"]["code"] == "first_check"
     assert [event["step"] for event in data["events"]] == ["harvest", "drying"]
     bad = client.get(f"/01/{GTIN}/10/L/", HTTP_ACCEPT="application/json")
-    assert bad.status_code == 400 and "detail" in bad.json()
+    assert bad.status_code == 400
+    assert "detail" in bad.json()
 
 
 def test_short_link_and_product_without_gtin(client):
@@ -176,9 +179,8 @@ def test_page_budget_and_query_count(client):
     sql = [query["sql"] for query in queries.captured_queries]
     assert len(sql) == 14
     assert all(statement.startswith("SELECT") for statement in sql[:7])
-    assert sql[7].startswith("SAVEPOINT") and sql[8].startswith(
-        'INSERT INTO "traceability_scanevent"'
-    )
+    assert sql[7].startswith("SAVEPOINT")
+    assert sql[8].startswith('INSERT INTO "traceability_scanevent"')
     # then
     assert len(response.content) < 30_000
     timings = []
@@ -193,8 +195,6 @@ def test_page_budget_and_query_count(client):
 def test_query_count_does_not_grow_with_events(client):
     small = traced_batch(serials=1)
     big = traced_batch(serials=1, variant=small.variant)
-    from traceability.models import TraceEvent  # noqa: PLC0415
-
     for hour in range(20):
         TraceEvent.objects.create(
             batch=big,
@@ -259,7 +259,8 @@ def test_report_a_fake(client):
     )
     assert response.status_code == 200
     report = SuspicionReport.objects.get()
-    assert report.kind == "shopper_report" and report.batch == batch
+    assert report.kind == "shopper_report"
+    assert report.batch == batch
     assert report.enterprise_id == batch.enterprise_id
 
 
