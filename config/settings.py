@@ -336,3 +336,42 @@ LOGGING = {
 
 # Names used in the interface for the people behind the site.
 OPERATOR_NAME = _("Thai Nguyen Department of Industry and Trade")
+
+# --- Payments ---------------------------------------------------------------------------------
+# Gateway credentials come only from the environment, all or none per gateway (a system check
+# says which one is missing). A gateway without credentials uses the offline sandbox
+# (payments/sandbox/) when PAYMENTS_SANDBOX is on, which it is by default only in DEBUG and
+# tests; a system check refuses the sandbox in production. See docs/payments.md.
+
+PAYMENTS_METHODS = env_list("PAYMENTS_METHODS", "cod,vnpay,momo,zalopay")
+PAYMENTS_SANDBOX = env_bool("PAYMENTS_SANDBOX", DEBUG or TESTING)
+# Base of the return and notification URLs given to gateways (the site as the internet sees it).
+PAYMENTS_PUBLIC_URL = env_str("PAYMENTS_PUBLIC_URL", SITE_URL).rstrip("/")
+# Our server's address, sent in querydr/refund calls (vnp_IpAddr).
+PAYMENTS_SERVER_IP = env_str("PAYMENTS_SERVER_IP", "127.0.0.1")
+PAYMENTS_HTTP_TIMEOUT_SECONDS = env_int("PAYMENTS_HTTP_TIMEOUT_SECONDS", 30)
+# Online payments still pending after this long are asked about at the gateway.
+PAYMENTS_RECONCILE_AFTER_MINUTES = env_int("PAYMENTS_RECONCILE_AFTER_MINUTES", 20)
+# A payment link expires this long after it is created (VNPay's vnp_ExpireDate, 15 in demos).
+PAYMENTS_EXPIRE_MINUTES = env_int("PAYMENTS_EXPIRE_MINUTES", 15)
+# Reject querydr/refund answers whose checksum does not match (the order is from copies only).
+PAYMENTS_VNPAY_STRICT_RESPONSE_CHECKSUM = env_bool("PAYMENTS_VNPAY_STRICT_RESPONSE_CHECKSUM", True)
+
+PAYMENTS_VNPAY_TMN_CODE = env_str("PAYMENTS_VNPAY_TMN_CODE")
+PAYMENTS_VNPAY_HASH_SECRET = env_str("PAYMENTS_VNPAY_HASH_SECRET")
+PAYMENTS_VNPAY_PAYMENT_URL = env_str("PAYMENTS_VNPAY_PAYMENT_URL")
+PAYMENTS_VNPAY_API_URL = env_str("PAYMENTS_VNPAY_API_URL")
+
+PAYMENTS_MOMO_PARTNER_CODE = env_str("PAYMENTS_MOMO_PARTNER_CODE")
+PAYMENTS_MOMO_ACCESS_KEY = env_str("PAYMENTS_MOMO_ACCESS_KEY")
+PAYMENTS_MOMO_SECRET_KEY = env_str("PAYMENTS_MOMO_SECRET_KEY")
+# e.g. https://test-payment.momo.vn (the /v2/gateway/api/... paths are added)
+PAYMENTS_MOMO_ENDPOINT = env_str("PAYMENTS_MOMO_ENDPOINT")
+
+PAYMENTS_ZALOPAY_APP_ID = env_str("PAYMENTS_ZALOPAY_APP_ID")
+PAYMENTS_ZALOPAY_KEY1 = env_str("PAYMENTS_ZALOPAY_KEY1")
+PAYMENTS_ZALOPAY_KEY2 = env_str("PAYMENTS_ZALOPAY_KEY2")
+# e.g. https://sb-openapi.zalopay.vn (the /v2/... paths are added)
+PAYMENTS_ZALOPAY_ENDPOINT = env_str("PAYMENTS_ZALOPAY_ENDPOINT")
+# How many proxies stand in front of the site (the gateway's address is read behind them).
+PAYMENTS_PROXY_COUNT = env_int("PROXY_COUNT", 0)
