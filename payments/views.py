@@ -151,7 +151,16 @@ def momo_return(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def zalopay_return(request: HttpRequest) -> HttpResponse:
-    """ZaloPay's redirect checksum is unverified (spec 3.7): show only our own record."""
+    """ZaloPay's redirect checksum is unverified (spec 3.7): our own record decides.
+
+    Its `status` only chooses the message while we wait (a forger could only mislead himself).
+    """
     reference = request.GET.get("apptransid", "")[:40]
     payment = selectors.payment_by_reference(provider="zalopay", reference=reference)
-    return _result_page(request, payment=payment, signature_ok=True, gateway_outcome=None)
+    said_paid = request.GET.get("status", "1") == "1"
+    return _result_page(
+        request,
+        payment=payment,
+        signature_ok=True,
+        gateway_outcome=Outcome.PAID if said_paid else Outcome.FAILED,
+    )

@@ -125,6 +125,7 @@ def gateway_http(monkeypatch):
         return s
 
     monkeypatch.setattr(conf, "http_session", session)
+    adapter.session_factory = session
     return adapter
 
 
