@@ -10,6 +10,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
 from marketplace import admin_import  # noqa: F401  (registers its own admin URL and menu item)
+from marketplace.admin_traceability import TraceabilityGroup, register_policies
 from marketplace.admin_views import MarketplaceGroup
 from marketplace.models import Enterprise, Product
 from marketplace.scoping import EnterpriseScopedPolicy, sees_all_enterprises
@@ -24,9 +25,17 @@ register_permission_policy(
 )
 
 
+register_policies(register_permission_policy)
+
+
 @hooks.register("register_admin_viewset")
 def register_marketplace_viewsets() -> MarketplaceGroup:
     return MarketplaceGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_traceability_viewsets() -> TraceabilityGroup:
+    return TraceabilityGroup()
 
 
 class ReviewQueuePanel(Component):

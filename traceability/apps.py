@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class TraceabilityConfig(AppConfig):
     name = "traceability"
     verbose_name = _("Traceability")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from traceability import roles
+
+        post_migrate.connect(roles.grant_traceability_permissions, sender=self)

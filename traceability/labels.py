@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from traceability.exceptions import LabelDoesNotFit
+from traceability.links import label_url
 from traceability.qr import qr_matrix
 
 MIN_MODULE_MM = 0.4
@@ -128,3 +130,20 @@ def render_label_sheet(
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def batch_labels(*, batch: Any) -> list[Label]:
+    """One label per serial of the batch (or one lot label when it has no serials): the URL
+    to encode and the lot and serial in text (one query)."""
+    variant = batch.variant
+    serials = list(batch.serials.order_by("id").values_list("value", flat=True))
+    if not serials:
+        url = label_url(gtin=variant.gtin, lot=batch.lot, short_code=batch.short_code)
+        return [Label(url=url, lines=(f"LOT {batch.lot}",))]
+    return [
+        Label(
+            url=label_url(gtin=variant.gtin, lot=batch.lot, serial=value),
+            lines=(f"LOT {batch.lot}", f"SN {value}"),
+        )
+        for value in serials
+    ]

@@ -29,9 +29,11 @@ from traceability.exceptions import (
     ReportAlreadyHandled,
     TooManySerials,
 )
+from traceability.labels import LABEL_SIZES
 from traceability.models import (
     Batch,
     Certificate,
+    LabelRun,
     ProductionArea,
     ScanEvent,
     Serial,
@@ -40,6 +42,7 @@ from traceability.models import (
     validate_lot,
 )
 from traceability.plausibility import blocking, check_batch
+from traceability.tasks import render_label_run
 
 
 @transaction.atomic
@@ -76,7 +79,7 @@ def random_code(length: int) -> str:
     return "".join(secrets.choice(SERIAL_ALPHABET) for _i in range(length))
 
 
-def _new_short_code() -> str:
+def new_short_code() -> str:
     while True:
         code = random_code(SHORT_CODE_LENGTH)
         if not Batch.objects.filter(short_code=code).exists():
@@ -129,7 +132,7 @@ def create_batch(
         production_date=production_date,
         expiry_date=expiry_date,
         quantity=quantity,
-        short_code=_new_short_code(),
+        short_code=new_short_code(),
         copied_from=copy_from,
     )
     batch.full_clean(exclude=["short_code"])
@@ -422,3 +425,25 @@ def handle_report(*, report: SuspicionReport, actor: Any, note: str) -> Suspicio
     locked.handling_note = note
     locked.save(update_fields=["status", "handled_at", "handled_by", "handling_note"])
     return locked
+
+
+# --- Labels -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_label_run(*, batch: Batch, size: str, actor: Any = None) -> LabelRun:
+    """Queue the label sheet PDF of a published batch's serials (made by a task, with
+    progress). Raises BatchNotPublished for a draft and ValidationError for an unknown size."""
+    if size not in LABEL_SIZES:
+        raise ValidationError(_("Choose one of the label sizes."))
+    if not batch.is_published:
+        raise BatchNotPublished
+    run = LabelRun.objects.create(
+        batch=batch, size=size, total=max(batch.serials.count(), 1), created_by=actor
+    )
+    transaction.on_commit(lambda: _enqueue_label_run(run.pk))
+    return run
+
+
+def _enqueue_label_run(run_id: int) -> None:
+    render_label_run.enqueue(run_id=run_id)
