@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Provider(models.TextChoices):
@@ -25,12 +26,15 @@ class Provider(models.TextChoices):
 
 class Payment(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting payment")
-        PAID = "paid", _("Paid")
-        FAILED = "failed", _("Not paid")
-        CANCELLED = "cancelled", _("Cancelled")
-        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
-        REFUNDED = "refunded", _("Refunded")
+        PENDING = "pending", pgettext_lazy("payment status", "Awaiting payment")
+        PAID = "paid", pgettext_lazy("payment status", "Paid")
+        FAILED = "failed", pgettext_lazy("payment status", "Not paid")
+        CANCELLED = "cancelled", pgettext_lazy("payment status", "Cancelled")
+        PARTIALLY_REFUNDED = (
+            "partially_refunded",
+            pgettext_lazy("payment status", "Partially refunded"),
+        )
+        REFUNDED = "refunded", pgettext_lazy("payment status", "Refunded")
 
     order_reference = models.CharField(_("order"), max_length=64, db_index=True)
     provider = models.CharField(_("payment method"), max_length=16, choices=Provider.choices)
@@ -139,19 +143,19 @@ class PaymentEvent(models.Model):
     """One fact about a payment. Never updated (except `order_notified_at`), never deleted."""
 
     class Type(models.TextChoices):
-        CREATED = "created", _("Created")
-        PAID = "paid", _("Paid")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
-        REFUND_REQUESTED = "refund_requested", _("Refund requested")
-        REFUNDED = "refunded", _("Refunded")
-        REFUND_FAILED = "refund_failed", _("Refund failed")
+        CREATED = "created", pgettext_lazy("payment event", "Created")
+        PAID = "paid", pgettext_lazy("payment event", "Paid")
+        FAILED = "failed", pgettext_lazy("payment event", "Failed")
+        CANCELLED = "cancelled", pgettext_lazy("payment event", "Cancelled")
+        REFUND_REQUESTED = "refund_requested", pgettext_lazy("payment event", "Refund requested")
+        REFUNDED = "refunded", pgettext_lazy("payment event", "Refunded")
+        REFUND_FAILED = "refund_failed", pgettext_lazy("payment event", "Refund failed")
 
     class Source(models.TextChoices):
-        NOTIFICATION = "notification", _("Gateway notification")
-        QUERY = "query", _("Gateway query")
-        STAFF = "staff", _("Staff")
-        SYSTEM = "system", _("System")
+        NOTIFICATION = "notification", pgettext_lazy("payment source", "Gateway notification")
+        QUERY = "query", pgettext_lazy("payment source", "Gateway query")
+        STAFF = "staff", pgettext_lazy("payment source", "Staff")
+        SYSTEM = "system", pgettext_lazy("payment source", "System")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
     event_type = models.CharField(max_length=20, choices=Type.choices)

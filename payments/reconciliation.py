@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from payments import services, tasks
 from payments.exceptions import AlreadySettled, AmountMismatch, PaymentError
-from payments.models import Payment, PaymentEvent
+from payments.models import Payment, PaymentEvent, Provider
 from payments.providers import GatewayAnswer, Outcome, get_provider
 
 logger = logging.getLogger("payments.reconciliation")
@@ -209,17 +209,27 @@ def _headers() -> list[str]:
     ]
 
 
+def _gateway_label(outcome: str) -> str:
+    labels = {
+        Outcome.PAID.value: Payment.Status.PAID.label,
+        Outcome.FAILED.value: Payment.Status.FAILED.label,
+        Outcome.PENDING.value: Payment.Status.PENDING.label,
+        Outcome.UNKNOWN.value: _("Unknown to the gateway"),
+    }
+    return str(labels.get(outcome, ""))
+
+
 def _values(row: ReconciliationRow) -> list[object]:
     local = timezone.localtime(row.created_at).replace(tzinfo=None)
     return [
         row.reference,
         row.order_reference,
-        row.provider,
+        str(Provider(row.provider).label),
         local,
-        row.our_status,
+        str(Payment.Status(row.our_status).label),
         row.our_amount_vnd,
         row.our_refunded_vnd,
-        row.gateway_outcome,
+        _gateway_label(row.gateway_outcome),
         row.gateway_amount_vnd,
         row.gateway_transaction_id,
         _("yes") if row.matches else _("no"),
