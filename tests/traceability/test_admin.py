@@ -194,3 +194,45 @@ def test_member_cannot_attach_another_enterprises_area(client):
     )
     assert response.status_code == 200
     assert batch.events.count() == 2
+
+
+def test_member_creates_a_batch_with_its_harvest_in_one_form(client):
+    # given
+    area = ProductionAreaFactory()
+    variant = traced_batch(variant__product__enterprise=area.enterprise).variant
+    client.force_login(member_of(area.enterprise))
+    assert client.get(reverse("traceability_batches:add")).status_code == 200
+    # when
+    response = client.post(
+        reverse("traceability_batches:add"),
+        {
+            "variant": variant.pk,
+            "lot": "TC2026-NEW",
+            "quantity": "120",
+            "production_date": timezone.localdate().isoformat(),
+            "expiry_date": "",
+            "areas": [area.pk],
+            "notes": "",
+            "events-TOTAL_FORMS": "1",
+            "events-INITIAL_FORMS": "0",
+            "events-MIN_NUM_FORMS": "0",
+            "events-MAX_NUM_FORMS": "1000",
+            "events-0-step": "harvest",
+            "events-0-occurred_at": (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
+            + " 07:30",
+            "events-0-area": area.pk,
+            "events-0-performed_by": "Tổ hái chè số 1",
+            "events-0-description": "",
+            "events-0-place": "",
+            "events-0-destination": "",
+            "events-0-correction_reason": "",
+            "events-0-ORDER": "1",
+        },
+    )
+    # then
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    batch = Batch.objects.get(lot="TC2026-NEW")
+    assert batch.enterprise == area.enterprise
+    assert batch.events.get().area == area
+    assert len(batch.short_code) == 8
+    assert batch.plausibility_flags == []

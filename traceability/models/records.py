@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from accounts.divisions import validate_ward_code, ward_name
 from traceability.models.certificates import Certificate
@@ -286,6 +287,16 @@ class TraceEvent(models.Model):
         _("reason of the correction"), max_length=16, choices=Correction.choices, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The fields of a step in the batch form (corrections are made with their own form).
+    panels: ClassVar[list[Any]] = [
+        FieldRowPanel([FieldPanel("step"), FieldPanel("occurred_at")]),
+        FieldRowPanel([FieldPanel("area"), FieldPanel("place")]),
+        FieldRowPanel([FieldPanel("performed_by"), FieldPanel("quantity_kg")]),
+        FieldPanel("description"),
+        FieldPanel("destination"),
+        FieldRowPanel([FieldPanel("certificate"), FieldPanel("photo"), FieldPanel("document")]),
+    ]
 
     class Meta:
         verbose_name = _("trace event")

@@ -26,8 +26,9 @@ from marketplace.demo_products import (
     refresh_planner_statistics,
     seed_products,
 )
-from marketplace.models import Product
+from marketplace.models import Product, Variant
 from marketplace.search.indexing import rebuild_products_index
+from traceability.demo import seed_traceability
 
 PROGRESS_FROM = 5_000  # catalogue size from which a progress bar is worth showing
 
@@ -75,6 +76,7 @@ class Command(BaseCommand):
                 progress=products >= PROGRESS_FROM and options["verbosity"] > 0,
             )
             seed_site()
+            traces = seed_traceability(variants=_traced_variants())
         if created:
             refresh_planner_statistics()
             # bulk-created rows bypass the save signals that keep the search index current
@@ -95,3 +97,21 @@ class Command(BaseCommand):
         self.stdout.write(
             "Storefront: http://127.0.0.1:8000/   Back office: http://127.0.0.1:8000/admin/"
         )
+        self.stdout.write(
+            f"Traceability: {traces.batches} new batches, {traces.serials} serials; labels to try:"
+        )
+        for url in traces.urls or []:
+            self.stdout.write(f"  {url}")
+
+
+def _traced_variants() -> list[Variant]:
+    """The variants that get demo batches: six with a GTIN (Digital Link labels) and two
+    without (short links), from published products of approved enterprises."""
+    on_sale = (
+        Variant.objects.filter(
+            product__status=Product.Status.PUBLISHED, product__enterprise__status="approved"
+        )
+        .select_related("product__enterprise")
+        .order_by("product_id", "id")
+    )
+    return [*on_sale.exclude(gtin="")[:6], *on_sale.filter(gtin="")[:2]]
