@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -204,6 +205,15 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_reference} {self.event_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert only; afterwards only the delivery stamp may be written."""
+        if self.pk is not None and set(kwargs.get("update_fields") or ()) != {"order_notified_at"}:
+            raise ValueError("payment events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("payment events are append-only")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -246,6 +247,7 @@ def record_notification(
     body: bytes,
     headers: Mapping[str, str],
     source_ip: str | None,
+    raw_query: str = "",
 ) -> NotificationResult:
     """Store a gateway's raw call, then verify and apply it. Never raises.
 
@@ -257,7 +259,7 @@ def record_notification(
         provider=provider_code,
         method=method[:8],
         path=path[:255],
-        query_string="&".join(f"{k}={v}" for k, v in query.items())[:10_000],
+        query_string=(raw_query or urlencode(query))[:10_000],
         body=body.decode("utf-8", errors="replace")[:100_000],
         headers={k: v for k, v in headers.items() if k.lower() not in {"cookie", "authorization"}},
         source_ip=source_ip,
@@ -283,6 +285,8 @@ def record_notification(
     except AlreadySettled:
         outcome = NotificationOutcome.ALREADY_CONFIRMED
     except Exception:
+        # The gateway boundary: whatever went wrong, answer "error" (VNPay 99) so that the
+        # gateway calls again; the raw call is already stored.
         logger.exception("payment notification %s failed", notification.pk)
         outcome = NotificationOutcome.ERROR
     if payment_id is None and outcome in {

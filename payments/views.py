@@ -58,6 +58,7 @@ def _record(request: HttpRequest, provider_code: str) -> NotificationOutcome:
         body=request.body,
         headers=headers,
         source_ip=client_ip(request),
+        raw_query=request.META.get("QUERY_STRING", ""),
     )
     return result.outcome
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from urllib.parse import urlencode
 
 import pytest
+import requests
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from payments import conf
 from payments.gateways import vnpay as sdk
-from payments.models import Payment, PaymentEvent
+from payments.models import Payment, PaymentEvent, SandboxTransaction
+from payments.reconciliation import reconcile_pending
 from payments.services import start_payment
+from tests.payments.conftest import DjangoAdapter
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -78,3 +83,54 @@ def test_single_ipn_timing(orders):
     elapsed = time.perf_counter() - started
     print(f"one IPN, committed, order told: {elapsed * 1000:.1f} ms")  # noqa: T201
     assert elapsed < 2
+
+
+def test_ipn_and_reconciliation_at_the_same_moment_settle_once(orders, monkeypatch):
+    # given: a payment the gateway (sandbox) knows as paid
+    def session():
+        s = requests.Session()
+        s.mount("http://127.0.0.1:8000/", DjangoAdapter())
+        return s
+
+    monkeypatch.setattr(conf, "http_session", session)
+    payment = start_payment(order=orders.add("DH0902", 210_000), provider_code="vnpay")
+    SandboxTransaction.objects.create(
+        gateway="vnpay",
+        merchant_reference=payment.reference,
+        token="t-0902",
+        amount_vnd=210_000,
+        paid_amount_vnd=210_000,
+        status="paid",
+        transaction_number="777",
+        finished_at=timezone.now(),
+        request={},
+    )
+    url = _signed_ipn_url(payment)
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def ipn() -> None:
+        try:
+            barrier.wait()
+            results.append(Client().get(url).json()["RspCode"])
+        finally:
+            connection.close()
+
+    def reconcile() -> None:
+        try:
+            barrier.wait()
+            results.append(reconcile_pending(now=timezone.now(), older_than=dt.timedelta(0)))
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=ipn), threading.Thread(target=reconcile)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert PaymentEvent.objects.filter(payment=payment, event_type="paid").count() == 1
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID
+    assert orders.paid == [("DH0902", payment.pk)]
