@@ -143,6 +143,18 @@ class ReconciliationRow:
     matches: bool
     note: str
 
+    @property
+    def provider_label(self) -> str:
+        return str(Provider(self.provider).label)
+
+    @property
+    def status_label(self) -> str:
+        return str(Payment.Status(self.our_status).label)
+
+    @property
+    def gateway_label(self) -> str:
+        return _gateway_label(self.gateway_outcome)
+
 
 def reconciliation_report(
     *, since: dt.datetime, until: dt.datetime, query_gateway: bool = True
@@ -224,12 +236,12 @@ def _values(row: ReconciliationRow) -> list[object]:
     return [
         row.reference,
         row.order_reference,
-        str(Provider(row.provider).label),
+        row.provider_label,
         local,
-        str(Payment.Status(row.our_status).label),
+        row.status_label,
         row.our_amount_vnd,
         row.our_refunded_vnd,
-        _gateway_label(row.gateway_outcome),
+        row.gateway_label,
         row.gateway_amount_vnd,
         row.gateway_transaction_id,
         _("yes") if row.matches else _("no"),
