@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from payments import conf
-from payments.exceptions import GatewayRejected
+from payments.exceptions import GatewayRejected, SignatureMismatch
 from payments.gateways import vnpay as sdk
 from payments.models import Payment
 from payments.providers.base import GatewayAnswer, Outcome, Redirect, RefundAnswer
@@ -84,7 +84,11 @@ class VNPayProvider:
         )
 
     def parse_notification(self, *, query: Mapping[str, str], body: bytes) -> GatewayAnswer:
-        return _answer(client().verify(query))
+        vnpay = client()
+        result = vnpay.verify(query)
+        if result.tmn_code != vnpay.tmn_code:
+            raise SignatureMismatch("another terminal's notification")
+        return _answer(result)
 
     def parse_return(self, *, query: Mapping[str, str]) -> GatewayAnswer:
         return _answer(client().verify(query))

@@ -8,11 +8,13 @@ import io
 
 import pytest
 from django.core import checks
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from payments import selectors
 from payments.exceptions import (
     GatewayError,
     InvalidTransition,
@@ -277,3 +279,31 @@ def test_without_sandbox_or_credentials_the_method_is_not_offered(orders, settin
 def test_sandbox_pages_are_404_when_the_sandbox_is_off(client, settings):
     settings.PAYMENTS_SANDBOX = False
     assert client.get(reverse("payments:sandbox_vnpay_pay")).status_code == 404
+
+
+def test_second_paid_attempt_for_the_same_order_is_refunded(
+    orders, client, gateway_http, django_capture_on_commit_callbacks
+):
+    # given: two tabs, two attempts, both paid
+    order = orders.add("DH0900", 80_000)
+    first = start_payment(order=order, provider_code="vnpay")
+    second = start_payment(order=order, provider_code="momo")
+    for payment in (first, second):
+        page = client.get(local_path(payment.redirect_url))
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                local_path(payment.redirect_url),
+                {"token": page.context["transaction"].token, "choice": "pay"},
+            )
+    # then: the order was paid once, the second payment went back
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("paid", "refunded")
+    assert orders.paid == [("DH0900", first.pk)]
+    assert selectors.order_payment_state(order_reference="DH0900").net_vnd == 80_000
+
+
+def test_reconcile_payments_command(orders, gateway_http, capsys):
+    start_payment(order=orders.add("DH0901", 75_000), provider_code="momo")
+    call_command("reconcile_payments", "--older-than-minutes", "0")
+    assert "1 pending payment(s) checked, 0 settled, 0 errors" in capsys.readouterr().out
