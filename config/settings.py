@@ -343,8 +343,24 @@ OPERATOR_NAME = _("Thai Nguyen Department of Industry and Trade")
 # (payments/sandbox/) when PAYMENTS_SANDBOX is on, which it is by default only in DEBUG and
 # tests; a system check refuses the sandbox in production. See docs/payments.md.
 
-PAYMENTS_METHODS = env_list("PAYMENTS_METHODS", "cod,vnpay,momo,zalopay")
 PAYMENTS_SANDBOX = env_bool("PAYMENTS_SANDBOX", DEBUG or TESTING)
+# Offered methods, in order. By default: cash on delivery, plus every gateway that has
+# credentials (all of them when the sandbox stands in for the missing ones).
+PAYMENTS_METHODS = env_list(
+    "PAYMENTS_METHODS",
+    ",".join(
+        ["cod"]
+        + [
+            code
+            for code, credential in (
+                ("vnpay", "PAYMENTS_VNPAY_TMN_CODE"),
+                ("momo", "PAYMENTS_MOMO_PARTNER_CODE"),
+                ("zalopay", "PAYMENTS_ZALOPAY_APP_ID"),
+            )
+            if PAYMENTS_SANDBOX or env_str(credential)
+        ]
+    ),
+)
 # Base of the return and notification URLs given to gateways (the site as the internet sees it).
 PAYMENTS_PUBLIC_URL = env_str("PAYMENTS_PUBLIC_URL", SITE_URL).rstrip("/")
 # Our server's address, sent in querydr/refund calls (vnp_IpAddr).

@@ -98,7 +98,7 @@ def vnpay_config() -> VNPayConfig:
             is_sandbox=False,
         )
     if not sandbox_enabled():
-        raise ProviderNotConfigured
+        raise ProviderNotConfigured("VNPay: no credentials and no sandbox")
     return VNPayConfig(
         tmn_code=SANDBOX_VNPAY_TMN_CODE,
         hash_secret=derived_value("payments-sandbox:vnpay").upper(),
@@ -124,7 +124,7 @@ def momo_config() -> MoMoConfig:
             is_sandbox=False,
         )
     if not sandbox_enabled():
-        raise ProviderNotConfigured
+        raise ProviderNotConfigured("MoMo: no credentials and no sandbox")
     base = public_url("payments:sandbox_momo_create").removesuffix("/v2/gateway/api/create")
     return MoMoConfig(
         partner_code=SANDBOX_MOMO_PARTNER_CODE,
@@ -151,7 +151,7 @@ def zalopay_config() -> ZaloPayConfig:
             is_sandbox=False,
         )
     if not sandbox_enabled():
-        raise ProviderNotConfigured
+        raise ProviderNotConfigured("ZaloPay: no credentials and no sandbox")
     base = public_url("payments:sandbox_zalopay_create").removesuffix("/v2/create")
     return ZaloPayConfig(
         app_id=SANDBOX_ZALOPAY_APP_ID,
