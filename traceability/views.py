@@ -257,7 +257,7 @@ def _answer(request: HttpRequest, trace: Trace, link: DigitalLink | None) -> Htt
         )
     response["Vary"] = "Accept"
     response["Cache-Control"] = "no-store"
-    if counted:
+    if counted and request.method == "GET":  # a HEAD is a link check, not a scan
         record = _deferred_scan(trace, visitor, _province(request))
         response._resource_closers.append(record)  # type: ignore[attr-defined]  # runs in close()
     return response

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from traceability.exceptions import InvalidDigitalLink
-from traceability.gs1 import build_digital_link, check_digit, parse_digital_link
+from traceability.gs1 import (
+    build_digital_link,
+    check_digit,
+    parse_digital_link,
+    parse_path_and_query,
+)
 from traceability.gs1.dictionary import ai_rules
 
 G = "09520123456788"
@@ -131,3 +136,10 @@ def test_generation_puts_qualifiers_in_order_and_validates():
     )
     with pytest.raises(InvalidDigitalLink):
         build_digital_link(gtin="09520123456789", lot="L")
+
+
+def test_decoded_paths_keep_literal_percent_only_before_two_hex_digits():
+    link = parse_path_and_query(f"/01/{G}/10/AB%25C", "", path_is_decoded=True)
+    assert link.get("10") == "AB%25C"
+    with pytest.raises(InvalidDigitalLink):
+        parse_path_and_query(f"/01/{G}/10/AB%C", "", path_is_decoded=True)

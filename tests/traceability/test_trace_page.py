@@ -277,3 +277,25 @@ def test_journey_texts_are_vietnamese():
         "Checked %(count)s time, first on %(day)s", "Checked %(count)s times, first on %(day)s", 2
     )
     assert checked.startswith("Đã kiểm tra %(count)s lần")
+
+
+@pytest.mark.parametrize("lot", ["A%4gB", "ABC%2"])
+def test_broken_escapes_are_400_through_a_decoding_server(client, lot):
+    # the test client decodes the path as a WSGI server does: "%4g" reaches Django unchanged
+    assert client.get(f"/01/{GTIN}/10/{lot}").status_code == 400
+
+
+def test_raw_uri_is_parsed_strictly_when_the_server_gives_it(client):
+    batch = traced_batch()
+    ok = client.get(f"/01/{GTIN}/10/{batch.lot}", RAW_URI=f"/01/{GTIN}/10/{batch.lot}")
+    encoded = client.get(f"/01/{GTIN}/10/X", RAW_URI=f"/01/{GTIN}/10/A%2FB")
+    broken = client.get(f"/01/{GTIN}/10/X", RAW_URI=f"/01/{GTIN}/10/A%4")
+    assert ok.status_code == 200
+    assert encoded.status_code == 404  # "A/B" is a valid lot, just not ours
+    assert broken.status_code == 400
+
+
+def test_head_is_not_a_scan(client):
+    batch = traced_batch(serials=1)
+    assert client.head(_item_url(batch, batch.serials.get())).status_code == 200
+    assert ScanEvent.objects.count() == 0

@@ -23,6 +23,7 @@ SCHEME = re.compile(r"^(http|https|HTTP|HTTPS)://", re.ASCII)
 DOMAIN_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$", re.ASCII)
 HEX = frozenset("0123456789abcdefABCDEF")
 NUMERIC_KEY = re.compile(r"^\d+$", re.ASCII)
+BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,14 @@ def _decode(value: str, *, plus_is_space: bool) -> str:
             out.extend(char.encode("utf-8"))
             index += 1
     return out.decode("latin-1")
+
+
+def _already_decoded(value: str) -> str:
+    """A value the server has already percent-decoded. A "%" not followed by two hex digits
+    most likely comes from a broken escape in the printed URI, so it is refused like one."""
+    if BROKEN_ESCAPE.search(value):
+        raise InvalidDigitalLink(_("“%(value)s” has an incomplete %%-escape.") % {"value": value})
+    return value
 
 
 def check_value(rule: AIRule, value: str) -> None:
@@ -223,7 +232,10 @@ def parse_path_and_query(
             reason = problem
             continue
         decoded = [
-            (ai, value if path_is_decoded else _decode(value, plus_is_space=False))
+            (
+                ai,
+                _already_decoded(value) if path_is_decoded else _decode(value, plus_is_space=False),
+            )
             for ai, value in pairs
         ]
         link = DigitalLink(
