@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "TRACE_PROVINCE_HEADER": "",
     # Batches sharing an event's exact text and time with this many other batches are flagged.
     "TRACE_COPIED_EVENT_BATCHES": 3,
+    # Scan logs are personal data: `purge_scans` deletes those older than this.
+    "TRACE_SCAN_RETENTION_DAYS": 730,
 }
 
 

@@ -447,3 +447,11 @@ def start_label_run(*, batch: Batch, size: str, actor: Any = None) -> LabelRun:
 
 def _enqueue_label_run(run_id: int) -> None:
     render_label_run.enqueue(run_id=run_id)
+
+
+@transaction.atomic
+def purge_scans(*, before: datetime.datetime) -> int:
+    """Delete scans older than `before` (scan logs are personal data, kept for a limited time;
+    the serials keep their counters). Returns how many were deleted."""
+    deleted, _by_model = ScanEvent.objects.filter(scanned_at__lt=before).delete()
+    return int(deleted)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
@@ -209,3 +211,14 @@ def test_reports_are_handled_once_with_a_note():
     assert handled.status == "handled"
     with pytest.raises(ReportAlreadyHandled):
         handle_report(report=report, actor=officer, note="again")
+
+
+def test_old_scans_are_purged_and_counters_kept():
+    batch = traced_batch(serials=1)
+    serial = batch.serials.get()
+    record_scan(outcome="genuine", visitor="a", serial_id=serial.pk, at=at(800))
+    record_scan(outcome="genuine", visitor="b", serial_id=serial.pk, at=at(3))
+    call_command("purge_scans", stdout=io.StringIO())
+    serial.refresh_from_db()
+    assert list(serial.scans.values_list("visitor_key", flat=True)) == ["b"]
+    assert serial.scan_count == 2
