@@ -27,6 +27,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import policy_registry
 
+from accounts.divisions import province_name
 from marketplace.admin_forms import ScopedEnterpriseForm, _ward_field
 from marketplace.admin_views import Action, ScopedViewSet, status_column
 from marketplace.models import Variant
@@ -546,7 +547,8 @@ def _history(report: SuspicionReport) -> str:
     if report.serial is None:
         return ""
     return "; ".join(
-        f"{row['day']:%d/%m}: {row['count']}" for row in scan_history(serial=report.serial)
+        f"{row['day']:%d/%m} {province_name(row['province_code']) or '?'}: {row['count']}"
+        for row in scan_history(serial=report.serial)
     )
 
 

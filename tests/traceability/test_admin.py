@@ -236,3 +236,16 @@ def test_member_creates_a_batch_with_its_harvest_in_one_form(client):
     assert batch.events.get().area == area
     assert len(batch.short_code) == 8
     assert batch.plausibility_flags == []
+
+
+def test_fake_queue_shows_the_serials_checks_by_place(client, settings):
+    settings.TRACE_PROVINCE_HEADER = "HTTP_X_PROVINCE_CODE"
+    batch = traced_batch(serials=1)
+    serial = batch.serials.get()
+    url = f"/01/{batch.variant.gtin}/10/{batch.lot}/21/{serial.value}"
+    for province in (19, 1, 79):
+        client.get(url, HTTP_X_PROVINCE_CODE=str(province))
+    client.force_login(officer())
+    page = client.get(reverse("traceability_reports:index")).content.decode()
+    assert "Thái Nguyên: 1" in page
+    assert "Hồ Chí Minh: 1" in page
