@@ -249,3 +249,30 @@ def test_fake_queue_shows_the_serials_checks_by_place(client, settings):
     page = client.get(reverse("traceability_reports:index")).content.decode()
     assert "Thái Nguyên: 1" in page
     assert "Hồ Chí Minh: 1" in page
+
+
+def test_every_page_opens_for_a_member_and_an_officer(client):
+    batch = traced_batch(serials=2)
+    report_suspected_fake(code="X", batch=batch, enterprise_id=batch.enterprise_id)
+    area = batch.areas.get()
+    pages = [
+        reverse("traceability_areas:index"),
+        reverse("traceability_areas:add"),
+        reverse("traceability_areas:edit", args=[area.pk]),
+        reverse("traceability_batches:index"),
+        reverse("traceability_batches:add"),
+        reverse("traceability_batches:inspect", args=[batch.pk]),
+        reverse("traceability_batches:serials", args=[batch.pk]),
+        reverse("traceability_batches:copy", args=[batch.pk]),
+        reverse("traceability_batches:add_event", args=[batch.pk]),
+        reverse("traceability_batches:add_event", args=[batch.pk])
+        + f"?corrects={batch.events.first().pk}",
+        reverse("traceability_batches:report", args=[batch.pk]),
+        reverse("traceability_reports:index"),
+    ]
+    client.force_login(member_of(batch.enterprise))
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    client.force_login(officer())
+    for url in [pages[0], pages[3], pages[5], pages[6], pages[10], pages[11]]:
+        assert client.get(url).status_code == 200, url
