@@ -37,6 +37,7 @@ from marketplace.admin_forms import CertificateAdminForm, EnterpriseAdminForm, P
 from marketplace.exceptions import MarketplaceError
 from marketplace.models import Enterprise, Product
 from marketplace.scoping import EnterpriseScopedPolicy, sees_all_enterprises
+from marketplace.search.products import in_rank_order, prepare, ranked_ids
 from traceability.exceptions import TraceabilityError
 from traceability.models import Certificate
 
@@ -282,6 +283,20 @@ class ScopedIndexView(ScopedMixin, generic.IndexView):  # type: ignore[misc]
         return buttons
 
 
+class ProductIndexView(ScopedIndexView):
+    """The back office searches products like the storefront does (folded, SKU and GTIN, best
+    first), among the user's own products of any status."""
+
+    def search_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.is_searching:
+            return queryset
+        among = self.scoped_policy.scope(Product.objects.all(), self.request.user)
+        ids = ranked_ids(prepare(self.search_query), among=among)  # type: ignore[arg-type]
+        if self.is_explicitly_ordered:
+            return queryset.filter(pk__in=ids)
+        return in_rank_order(queryset, ids)
+
+
 class ScopedCreateView(ScopedMixin, generic.CreateView):  # type: ignore[misc]
     pass
 
@@ -396,6 +411,7 @@ class ProductViewSet(ScopedViewSet):
     menu_label = _("Products")
     add_to_admin_menu = False
     actions = PRODUCT_ACTIONS
+    index_view_class = ProductIndexView
     base_form_class = ProductAdminForm
     list_select_related = ("enterprise", "category")
     list_display = ["name", "enterprise", "category", "min_price_vnd", status_column(_("Status"))]

@@ -9,7 +9,7 @@ storefront drops a bad value the API refuses the request with the form's errors,
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,7 +26,7 @@ from wagtail.images.models import AbstractImage, SourceImageIOError
 from marketplace import selectors
 from marketplace.forms import CatalogueFilterForm
 from marketplace.models import Enterprise, Product, ProductImage, Variant
-from marketplace.search.products import MAX_QUERY_LENGTH, search_products, suggest_products
+from marketplace.search.products import MAX_QUERY_LENGTH, search_products, suggest
 from traceability.models import Certificate
 
 PAGE_SIZE = 24
@@ -266,32 +266,37 @@ def _page_url(request: HttpRequest, number: int) -> str:
 
 
 class SuggestionOut(Schema):
+    kind: Literal["product", "enterprise"]
     name: str
     slug: str
     url: str
 
 
+SUGGESTION_PAGES = {"product": "marketplace:product", "enterprise": "marketplace:enterprise"}
+
+
 @router.get(
-    "/products/autocomplete/",
+    "/search/suggestions/",
     response={200: list[SuggestionOut]},
-    summary="Suggest products as the shopper types",
+    summary="Suggest products and enterprises as the shopper types",
     description=(
-        "Up to 8 products on sale whose name starts with the words typed, with or without "
-        'diacritics (`q=che ta` suggests "Chè Tân Cương"). Never an error: odd input '
-        "gives an empty list."
+        "Up to 6 products on sale, then up to 3 approved enterprises, with a word of their "
+        "name starting with each word typed, with or without diacritics (`q=che ta` "
+        'suggests "Chè Tân Cương"). Never an error: odd input gives an empty list.'
     ),
 )
-def autocomplete(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
-    """Suggestions for the search box: one search-engine query."""
+def suggestions(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
+    """Suggestions for the search box: one search-engine query and one on enterprises."""
     return [
         {
+            "kind": suggestion.kind,
             "name": suggestion.name,
             "slug": suggestion.slug,
             "url": request.build_absolute_uri(
-                reverse("marketplace:product", args=[suggestion.slug])
+                reverse(SUGGESTION_PAGES[suggestion.kind], args=[suggestion.slug])
             ),
         }
-        for suggestion in suggest_products(q[:MAX_QUERY_LENGTH])
+        for suggestion in suggest(q[:MAX_QUERY_LENGTH])
     ]
 
 

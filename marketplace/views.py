@@ -7,24 +7,40 @@ from django.shortcuts import get_object_or_404, render
 from marketplace import selectors
 from marketplace.forms import CatalogueFilterForm
 from marketplace.models import Enterprise
-from marketplace.search.products import search_products
+from marketplace.search.facets import facet_groups
+from marketplace.search.products import search_catalogue
 
 PAGE_SIZE = 24
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """Product list with filters and sorting, paginated (two queries whatever the size)."""
+    """Product list with filters and sorting, paginated (two queries whatever the size). With
+    a query it is the search page: results by relevance, and facet links with their counts."""
     form = CatalogueFilterForm(request.GET or None)
     filters = form.to_filters()
     query = (form.cleaned_data.get("q") or "").strip() if form.is_bound else ""
-    products = search_products(query, filters)
-    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    results = search_catalogue(query, filters)
+    page = Paginator(results.products, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    facets = []
+    if results.facets is not None:
+        facets = facet_groups(
+            results.facets,
+            params,
+            categories=selectors.category_tree(),
+            current_category=filters.category,
+        )
     return render(
         request,
         "marketplace/catalogue.html",
-        {"form": form, "page_obj": page, "query": query, "querystring": params.urlencode()},
+        {
+            "form": form,
+            "page_obj": page,
+            "query": query,
+            "querystring": params.urlencode(),
+            "facets": facets,
+        },
     )
 
 

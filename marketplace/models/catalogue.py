@@ -143,6 +143,7 @@ class Product(index.Indexed, ClusterableModel):
         index.SearchField("search_context", boost=2),
         index.SearchField("search_description", boost=1),
         index.FilterField("status"),
+        index.FilterField("enterprise"),
     ]
 
     class Meta:

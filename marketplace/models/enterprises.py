@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField
 
 from accounts.divisions import validate_ward_code, ward_name
 from accounts.phone import validate_phone
+from marketplace.search.text import fold
 
 
 def normalize_tax_code(value: str) -> str:
@@ -57,6 +58,9 @@ class Enterprise(models.Model):
 
     kind = models.CharField(_("kind of business"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
+    # The name lower-cased without diacritics, for suggestions in the search box ("htx che"
+    # finds "HTX Chè Tân Cương"); kept by save().
+    name_folded = models.CharField(max_length=200, editable=False, default="")
     slug = models.SlugField(_("slug"), max_length=220, unique=True, allow_unicode=False)
     tax_code = models.CharField(
         _("tax code"),
@@ -111,6 +115,13 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

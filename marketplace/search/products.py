@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, QuerySet, When
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 from wagtail.search.query import Or, PlainText, SearchQuery
 
-from marketplace.models import Product
+from marketplace.models import Enterprise, Product, ProductQuerySet
 from marketplace.search import elastic
+from marketplace.search.facets import Facets, count_facets
 from marketplace.search.text import fold, normalize
 from marketplace.selectors import CatalogueFilters, storefront_products
 
@@ -57,27 +58,42 @@ def _engine_query(query: PreparedQuery) -> SearchQuery:
     return Or([PlainText(query.canonical, operator="and"), folded])
 
 
-def ranked_ids(query: PreparedQuery, filters: CatalogueFilters | None = None) -> list[int]:
-    """Ids of published products matching `query`, best first (at most MAX_RANKED), from
-    Elasticsearch when it is the engine, else from the database engine."""
+def ranked_ids(
+    query: PreparedQuery,
+    filters: CatalogueFilters | None = None,
+    *,
+    among: ProductQuerySet | None = None,
+) -> list[int]:
+    """Ids of products matching `query`, best first (at most MAX_RANKED). By default among
+    published products, from Elasticsearch when it is the engine, else from the database
+    engine; `among` (the back office's products of any status, narrowed on FilterFields
+    only) is always searched in the database engine, which indexes every product."""
+    return _rank(query, filters, among=among)[0]
+
+
+def _rank(
+    query: PreparedQuery,
+    filters: CatalogueFilters | None,
+    *,
+    among: ProductQuerySet | None = None,
+) -> tuple[list[int], Facets | None]:
+    """The ranked ids, with the facets when the engine counts them along (Elasticsearch)."""
     if query.is_empty:
-        return []
-    if elastic.is_enabled():
+        return [], None
+    if among is None and elastic.is_enabled():
         result = elastic.search(
             query.canonical, filters or CatalogueFilters(), page=1, page_size=MAX_RANKED
         )
-        return result.product_ids
-    results = list(
-        Product.objects.filter(status=Product.Status.PUBLISHED).search(
-            _engine_query(query), order_by_relevance=True
-        )[:MAX_RANKED]
-    )
+        return result.product_ids, result.facets
+    if among is None:
+        among = Product.objects.filter(status=Product.Status.PUBLISHED)
+    results = list(among.search(_engine_query(query), order_by_relevance=True)[:MAX_RANKED])
     if query.canonical != query.folded:
         # Engines weigh fields differently (SQLite's bm25 hardly uses the boosts), so put the
         # names spelled exactly as typed first, keeping the engine's order within each part.
         words = query.canonical.split()
         results.sort(key=lambda product: not _has_words(normalize(product.name), words))
-    return [product.pk for product in results]
+    return [product.pk for product in results], None
 
 
 def _has_words(text: str, words: list[str]) -> bool:
@@ -85,21 +101,10 @@ def _has_words(text: str, words: list[str]) -> bool:
     return all(word in present for word in words)
 
 
-def search_products(raw_query: str, filters: CatalogueFilters | None = None) -> QuerySet[Product]:
-    """Storefront products matching `raw_query` and `filters`, most relevant first when the
-    filters' sort is "relevance", else in their sort order. An empty query gives the filtered
-    catalogue; a query with nothing relevant gives no rows.
-
-    Costs one engine query plus the storefront's own queries.
-    """
-    filters = filters or CatalogueFilters(sort="relevance")
-    products = storefront_products(filters)
-    query = prepare(raw_query)
-    if query.is_empty:
-        return products
-    ids = ranked_ids(query, filters)
+def in_rank_order(products: QuerySet[Product], ids: list[int]) -> QuerySet[Product]:
+    """`products` narrowed to `ids`, in the order of `ids`."""
     products = products.filter(pk__in=ids)
-    if filters.sort != "relevance" or not ids:
+    if not ids:
         return products
     position = Case(
         *(When(pk=pk, then=rank) for rank, pk in enumerate(ids)), output_field=IntegerField()
@@ -108,20 +113,93 @@ def search_products(raw_query: str, filters: CatalogueFilters | None = None) -> 
 
 
 @dataclass(frozen=True)
+class SearchResults:
+    """The products of a search page and, when there was a query, the facets of all of them."""
+
+    products: QuerySet[Product]
+    facets: Facets | None
+
+
+def search_catalogue(
+    raw_query: str, filters: CatalogueFilters | None = None, *, with_facets: bool = True
+) -> SearchResults:
+    """Storefront products matching `raw_query` and `filters`, most relevant first when the
+    filters' sort is "relevance", else in their sort order. An empty query gives the filtered
+    catalogue (without facets: counting the whole catalogue on every page view costs more than
+    it tells); a query with nothing relevant gives no rows.
+
+    Costs one engine query plus the storefront's own queries, and three grouped queries for
+    the facets on the database engine (Elasticsearch counts them with the search).
+    """
+    filters = filters or CatalogueFilters(sort="relevance")
+    products = storefront_products(filters)
+    query = prepare(raw_query)
+    if query.is_empty:
+        return SearchResults(products, None)
+    ids, facets = _rank(query, filters)
+    if filters.sort == "relevance":
+        products = in_rank_order(products, ids)
+    else:
+        products = products.filter(pk__in=ids)
+    if with_facets and facets is None:
+        facets = count_facets(products)
+    return SearchResults(products, facets if with_facets else None)
+
+
+def search_products(raw_query: str, filters: CatalogueFilters | None = None) -> QuerySet[Product]:
+    """The products of `search_catalogue`, without facets (the API, related lists)."""
+    return search_catalogue(raw_query, filters, with_facets=False).products
+
+
+@dataclass(frozen=True)
 class Suggestion:
+    kind: str  # "product" or "enterprise"
     name: str
     slug: str
 
 
-def suggest_products(raw_prefix: str, *, limit: int = 8) -> list[Suggestion]:
-    """Names of published products for the search box as the shopper types, matched folded
-    ("che ta" suggests "Chè Tân Cương"): one engine query."""
+PRODUCT_SUGGESTIONS = 6
+ENTERPRISE_SUGGESTIONS = 3
+
+
+def suggest(raw_prefix: str) -> list[Suggestion]:
+    """What the search box offers as the shopper types, matched folded ("che ta" suggests
+    "Chè Tân Cương"): products on sale, then approved enterprises. Two queries."""
+    return [*suggest_products(raw_prefix), *suggest_enterprises(raw_prefix)]
+
+
+def suggest_products(raw_prefix: str, *, limit: int = PRODUCT_SUGGESTIONS) -> list[Suggestion]:
+    """Names of published products whose words start with the words typed: one engine
+    query."""
     query = prepare(raw_prefix)
     if query.is_empty:
         return []
     if elastic.is_enabled():
-        return [Suggestion(s.name, s.slug) for s in elastic.autocomplete(query.folded, limit)]
+        return [
+            Suggestion("product", s.name, s.slug) for s in elastic.autocomplete(query.folded, limit)
+        ]
     results = Product.objects.filter(status=Product.Status.PUBLISHED).autocomplete(query.folded)[
         :limit
     ]
-    return [Suggestion(product.name, product.slug) for product in results]
+    return [Suggestion("product", product.name, product.slug) for product in results]
+
+
+def suggest_enterprises(
+    raw_prefix: str, *, limit: int = ENTERPRISE_SUGGESTIONS
+) -> list[Suggestion]:
+    """Approved enterprises with a word of their name starting with each word typed, folded
+    ("htx tan" suggests "HTX Chè Tân Cương"): one query on the enterprises' folded names,
+    the same in both engines (enterprises are a few thousand rows at most)."""
+    words = prepare(raw_prefix).folded.split()
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= Q(name_folded__startswith=word) | Q(name_folded__contains=f" {word}")
+    rows = (
+        Enterprise.objects.approved()
+        .filter(condition)
+        .order_by("name")
+        .values_list("name", "slug")[:limit]
+    )
+    return [Suggestion("enterprise", name, slug) for name, slug in rows]

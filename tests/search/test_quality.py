@@ -5,15 +5,26 @@ number of expected products), or, for a query with nothing relevant, that nothin
 It runs on the default engine, on PostgreSQL (CI) and SQLite (`TEST_DATABASE=sqlite`).
 """
 
+import re
 import unicodedata
+from collections import Counter
 
 import pytest
 
+from accounts.divisions import ward_name
+from accounts.roles import Role, assign_role
 from marketplace.models import Category, Enterprise
+from marketplace.search.facets import count_facets
 from marketplace.search.indexing import index_products
-from marketplace.search.products import search_products
+from marketplace.search.products import search_catalogue, search_products
+from marketplace.selectors import CatalogueFilters
 from marketplace.services import publish_product
-from tests.marketplace.factories import EnterpriseFactory, ProductFactory, VariantFactory
+from tests.marketplace.factories import (
+    EnterpriseFactory,
+    MembershipFactory,
+    ProductFactory,
+    VariantFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -326,13 +337,150 @@ def test_the_search_page_marks_the_matched_words_and_escapes_the_rest(catalogue,
 )
 def test_autocomplete_suggests_names_as_they_are_typed(catalogue, client, typed, expected):
     # when
-    response = client.get("/api/v1/products/autocomplete/", {"q": typed})
+    response = client.get("/api/v1/search/suggestions/", {"q": typed})
     # then
     assert response.status_code == 200
-    assert sorted(item["name"] for item in response.json()) == sorted(expected)
+    products = [item["name"] for item in response.json() if item["kind"] == "product"]
+    assert sorted(products) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("htx che", ["HTX Chè Đồi Sương Tân Cương"]),
+        ("HỘ KINH", ["Hộ kinh doanh Hồng Không Hạt Bằng Vân", "Hộ kinh doanh Miến Dong Bà Lự"]),
+        ("dinh ho", ["HTX Nông Sản An Toàn Định Hóa"]),
+        ("mat ong vo", ["HTX Mật Ong Rừng Võ Nhai"]),
+    ],
+)
+def test_suggestions_include_enterprises_by_the_start_of_their_words(
+    catalogue, client, typed, expected
+):
+    # when
+    response = client.get("/api/v1/search/suggestions/", {"q": typed})
+    # then
+    enterprises = [item for item in response.json() if item["kind"] == "enterprise"]
+    assert [item["name"] for item in enterprises] == expected
+    assert enterprises[0]["url"].endswith(f"/doanh-nghiep/{enterprises[0]['slug']}/")
+
+
+def test_suggestions_leave_out_enterprises_that_are_not_approved(catalogue, client):
+    # given
+    Enterprise.objects.filter(slug="vo-nhai").update(status=Enterprise.Status.SUSPENDED)
+    # when
+    response = client.get("/api/v1/search/suggestions/", {"q": "htx mat"})
+    # then
+    assert [item for item in response.json() if item["kind"] == "enterprise"] == []
+
+
+def test_suggestions_cost_two_queries(catalogue, client, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        response = client.get("/api/v1/search/suggestions/", {"q": "che"})
+    assert response.status_code == 200
+
+
+# --- Facets ------------------------------------------------------------------------------------
+
+
+def facet_links(html):
+    """{group title: {option label: count}} from the search page's facet links."""
+    nav = html.split('class="panel facets"', 1)[1].split("</nav>", 1)[0]
+    groups = {}
+    for section in nav.split("<section>")[1:]:
+        title = re.search(r"<h2>(.*?)</h2>", section).group(1)
+        groups[title] = {
+            label.strip(): int(count)
+            for label, count in re.findall(
+                r'<a href="[^"]*"[^>]*>([^<]*)<span class="count">\((\d+)\)</span>', section
+            )
+        }
+    return groups
+
+
+def test_the_search_page_counts_each_facet_of_the_results(catalogue, client):
+    # given: what "la bang" finds, counted here by hand
+    found = list(search_products("la bang").select_related("category"))
+    roots = Counter(product.category.get_root().name for product in found)
+    wards = Counter(ward_name(product.origin_ward_code) for product in found)
+    assert len(found) >= 2
+    # when
+    html = client.get("/san-pham/", {"q": "la bang"}).content.decode()
+    # then
+    groups = facet_links(html)
+    assert groups["Danh mục"] == dict(roots)
+    assert groups["Xã, phường xuất xứ"] == dict(wards)
+    assert sum(groups["Giá"].values()) == len(found)
+
+
+def test_choosing_a_facet_narrows_the_results_and_keeps_the_query(catalogue, client):
+    # given
+    html = client.get("/san-pham/", {"q": "che"}).content.decode()
+    link = next(href for href in re.findall(r'<a href="\?([^"]*)"', html) if "category=" in href)
+    # when
+    narrowed = client.get(f"/san-pham/?{link.replace('&amp;', '&')}")
+    # then
+    assert narrowed.status_code == 200
+    assert "q=che" in link
+    assert narrowed.context["page_obj"].paginator.count <= (
+        client.get("/san-pham/", {"q": "che"}).context["page_obj"].paginator.count
+    )
+
+
+def test_facets_count_the_same_as_the_results_for_every_filter(catalogue):
+    # when
+    results = search_catalogue("mat ong", CatalogueFilters(sort="relevance"))
+    facets = count_facets(results.products)
+    # then
+    total = results.products.count()
+    assert total == 2
+    assert sum(facets["price"].values()) == total
+    assert sum(facets["ward_code"].values()) == total
+    roots = {path: hits for path, hits in facets["category"].items() if len(path) == 4}
+    assert sum(roots.values()) == total
+
+
+def test_a_search_page_costs_a_fixed_number_of_queries(
+    catalogue, client, django_assert_num_queries
+):
+    # given: the footer settings' row exists (the first page view creates it)
+    client.get("/san-pham/")
+    # site, footer settings, filter categories, engine, count, page, facets (3), categories
+    with django_assert_num_queries(10):
+        response = client.get("/san-pham/", {"q": "che"})
+    assert response.status_code == 200
+
+
+def test_the_catalogue_without_a_query_has_no_facets(catalogue, client):
+    response = client.get("/san-pham/")
+    assert response.context["facets"] == []
+    assert 'class="panel facets"' not in response.content.decode()
+
+
+# --- The back office ---------------------------------------------------------------------------
+
+
+def test_the_admin_searches_a_members_products_folded_and_by_sku(catalogue, client):
+    # given
+    enterprise = Enterprise.objects.get(slug="doi-suong")
+    draft = ProductFactory(enterprise=enterprise, name="Chè búp khô", status="draft")
+    VariantFactory(product=draft, sku="DS-BK500")
+    index_products([draft.pk])
+    user = MembershipFactory(enterprise=enterprise).user
+    assign_role(user, Role.ENTERPRISE_MEMBER)
+    client.force_login(user)
+    # when
+    folded = client.get("/admin/products/", {"q": "che bup"}).content.decode()
+    by_sku = client.get("/admin/products/", {"q": "DS-BK500"}).content.decode()
+    others = client.get("/admin/products/", {"q": "mat ong"}).content.decode()
+    # then: drafts found, other enterprises' products never listed
+    assert "Chè búp khô" in folded
+    assert "Chè búp khô" in by_sku
+    assert "Chè móc câu" not in by_sku
+    assert "Mật ong rừng Võ Nhai" not in others
+    assert "Mật ong hoa bạc hà" not in others
 
 
 @pytest.mark.parametrize("typed", ["", "   ", '"*:(', "\x00", "🍵"])
 def test_autocomplete_answers_odd_input_with_nothing(catalogue, client, typed):
-    response = client.get("/api/v1/products/autocomplete/", {"q": typed})
+    response = client.get("/api/v1/search/suggestions/", {"q": typed})
     assert (response.status_code, response.json()) == (200, [])

@@ -8,7 +8,6 @@ runs them and keeps the index in step with the catalogue. See docs/search-elasti
 from marketplace.search.elastic.documents import documents_for, product_document
 from marketplace.search.elastic.engine import (
     ElasticResult,
-    Facets,
     RebuildInProgress,
     Suggestion,
     autocomplete,
@@ -21,12 +20,11 @@ from marketplace.search.elastic.engine import (
     search,
 )
 from marketplace.search.elastic.queries import (
-    PRICE_BANDS,
-    PriceBand,
     build_autocomplete,
     build_search,
     index_alias,
 )
+from marketplace.search.facets import PRICE_BANDS, Facets, PriceBand
 
 __all__ = [
     "PRICE_BANDS",

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypedDict
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +32,7 @@ from marketplace.models import Product
 from marketplace.search.elastic.documents import documents_for
 from marketplace.search.elastic.mapping import product_index
 from marketplace.search.elastic.queries import build_autocomplete, build_search, index_alias
+from marketplace.search.facets import Facets
 from marketplace.selectors import CatalogueFilters
 
 REQUEST_TIMEOUT = 10  # seconds, for searches and small writes
@@ -43,15 +44,6 @@ HIGHLIGHTED = {"display_name": "name", "description": "description"}
 
 class RebuildInProgress(Exception):
     """A rebuild is running, or one was killed and left its index behind the `-next` alias."""
-
-
-class Facets(TypedDict):
-    """Hit counts of the current query and filters, as plain dicts."""
-
-    category: dict[str, int]  # category path (ancestors counted too) → hits
-    ocop_stars: dict[int, int]  # star level of a badge valid today → hits
-    ward_code: dict[int, int]  # ward or commune of origin → hits
-    price: dict[str, int]  # PriceBand.key → hits (every band, even empty)
 
 
 @dataclass(frozen=True)

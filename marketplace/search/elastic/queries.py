@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils import timezone
 from elasticsearch.dsl import Search
 from elasticsearch.dsl.query import Bool, Match, MatchAll, MatchNone, MultiMatch, Query, Range, Term
 
+from marketplace.search.facets import PRICE_BANDS
 from marketplace.search.text import normalize
 from marketplace.selectors import CatalogueFilters
 
@@ -63,22 +63,6 @@ CATEGORY_FACET_SIZE = 200
 WARD_FACET_SIZE = 200
 STARS_FACET_SIZE = 5
 
-
-@dataclass(frozen=True)
-class PriceBand:
-    """A price facet bucket, in đồng: `low` included, `high` excluded."""
-
-    key: str
-    low: int | None
-    high: int | None
-
-
-PRICE_BANDS = (
-    PriceBand("under_100k", None, 100_000),
-    PriceBand("100k_300k", 100_000, 300_000),
-    PriceBand("300k_1m", 300_000, 1_000_000),
-    PriceBand("over_1m", 1_000_000, None),
-)
 
 _WORD = re.compile(r"\w+")
 
