@@ -27,7 +27,9 @@ from marketplace import selectors
 from marketplace.forms import CatalogueFilterForm
 from marketplace.models import Enterprise, Product, ProductImage, Variant
 from marketplace.search.products import MAX_QUERY_LENGTH, search_products, suggest
-from traceability.models import Certificate
+from traceability.links import batch_trace_url
+from traceability.models import Batch, Certificate
+from traceability.selectors import published_batches_by_variant
 
 PAGE_SIZE = 24
 
@@ -112,6 +114,19 @@ class ProductOut(Schema):
         return WardOut(code=product.origin_ward_code, name=product.origin_ward_name)
 
 
+class BatchOut(Schema):
+    lot: str
+    production_date: datetime.date
+    expiry_date: datetime.date | None
+    trace_url: str = Field(
+        description="The lot's Digital Link when the variant has a GTIN, else its short link."
+    )
+
+    @staticmethod
+    def resolve_trace_url(batch: Batch) -> str:
+        return batch_trace_url(batch)
+
+
 class VariantOut(Schema):
     name: str
     sku: str
@@ -119,10 +134,15 @@ class VariantOut(Schema):
     stock: int
     weight_g: int
     gtin: str | None
+    batches: list[BatchOut] = Field(description="Published lots of this variant, newest first.")
 
     @staticmethod
     def resolve_gtin(variant: Variant) -> str | None:
         return variant.gtin or None
+
+    @staticmethod
+    def resolve_batches(variant: Variant) -> list[Batch]:
+        return getattr(variant, "published_batches", [])
 
 
 class ImageOut(Schema):
@@ -316,4 +336,8 @@ def get_product(request: HttpRequest, slug: str) -> Product:
     product = selectors.storefront_product(slug=slug)
     if product is None:
         raise Http404
+    variants = list(product.variants.all())
+    batches = published_batches_by_variant([variant.pk for variant in variants])
+    for variant in variants:
+        variant.published_batches = batches[variant.pk]  # type: ignore[attr-defined]
     return product

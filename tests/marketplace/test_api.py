@@ -19,6 +19,8 @@ from tests.marketplace.factories import (
     VariantFactory,
     certify,
 )
+from tests.traceability.factories import traced_batch
+from traceability.links import site_url
 from traceability.models import Certificate
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +31,9 @@ SITE = "http://testserver"
 ENGLISH = {"accept-language": "en"}
 LIST_QUERIES = 3  # count, page, the card images' renditions
 CATEGORY_QUERY = 1  # the category named by the filter
-# product, its image's renditions, variants, gallery, the gallery's renditions, certificates
-DETAIL_QUERIES = 6
+# product, its image's renditions, variants, gallery, the gallery's renditions, certificates,
+# the variants' published lots
+DETAIL_QUERIES = 7
 TAN_CUONG = 5503  # Xã Tân Cương
 BA_XUYEN = 5533  # Phường Bá Xuyên
 
@@ -425,7 +428,7 @@ def test_detail_gives_variants_gallery_valid_certificates_and_the_enterprises_ki
         weight_g=200,
         sort_order=0,
     )
-    VariantFactory(
+    boxed = VariantFactory(
         product=product,
         name="Hộp 500g",
         sku="TN-500",
@@ -436,6 +439,8 @@ def test_detail_gives_variants_gallery_valid_certificates_and_the_enterprises_ki
         sort_order=1,
     )
     VariantFactory(product=product, name="Ngừng bán", sku="TN-OLD", is_active=False)
+    lot = traced_batch(variant=boxed, lot="TC2026-A1")
+    traced_batch(variant=boxed, lot="TC2026-NHAP", publish=False)
     ProductImage.objects.create(product=product, image=gallery, alt_text="Đồi chè Tân Cương")
     ocop = certify(
         product,
@@ -486,6 +491,7 @@ def test_detail_gives_variants_gallery_valid_certificates_and_the_enterprises_ki
                 "stock": 5,
                 "weight_g": 200,
                 "gtin": None,
+                "batches": [],
             },
             {
                 "name": "Hộp 500g",
@@ -494,6 +500,14 @@ def test_detail_gives_variants_gallery_valid_certificates_and_the_enterprises_ki
                 "stock": 0,
                 "weight_g": 500,
                 "gtin": "8934567890120",
+                "batches": [
+                    {
+                        "lot": "TC2026-A1",
+                        "production_date": lot.production_date.isoformat(),
+                        "expiry_date": lot.expiry_date.isoformat(),
+                        "trace_url": f"{site_url()}/01/08934567890120/10/TC2026-A1",
+                    }
+                ],
             },
         ],
         "images": [
