@@ -17,6 +17,8 @@ urlpatterns = [
     # GS1 Digital Link (/01/…), short links (/t/…): outside the language prefixes, since the
     # printed URLs never change with the language.
     path("", include("traceability.urls")),
+    # sitemap.xml, robots.txt and product feeds: one address whatever the language
+    path("", include("cms.urls")),
 ]
 
 urlpatterns += i18n_patterns(
