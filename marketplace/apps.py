@@ -9,7 +9,14 @@ class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from marketplace import categories, roles
+        from marketplace.cart_session import merge_guest_cart
+        from marketplace.payment_backend import MarketplaceOrders
+        from payments.orders import register_order_backend
 
         post_migrate.connect(categories.ensure_default_categories, sender=self)
         post_migrate.connect(roles.grant_marketplace_permissions, sender=self)
+        register_order_backend(MarketplaceOrders())
+        user_logged_in.connect(merge_guest_cart, dispatch_uid="marketplace_merge_cart")

@@ -41,3 +41,53 @@ class ImportFileError(MarketplaceError):
 
     code = "import_file_invalid"
     default_message = _("This file cannot be imported.")
+
+
+class CartEmpty(MarketplaceError):
+    code = "cart_empty"
+    default_message = _("Your cart is empty.")
+
+
+class InvalidQuantity(MarketplaceError):
+    code = "invalid_quantity"
+    default_message = _("Choose a quantity of at least 1.")
+
+
+class ProductUnavailable(MarketplaceError):
+    """A product in the cart was unpublished, its pack taken off sale, or its seller suspended."""
+
+    code = "product_unavailable"
+    default_message = _("This product is no longer on sale.")
+
+
+class OutOfStock(MarketplaceError):
+    """Fewer units are left than the shopper asked for (nothing was reserved)."""
+
+    code = "out_of_stock"
+    default_message = _("Not enough left in stock.")
+
+
+class CheckoutInvalid(MarketplaceError):
+    """Contact or address details that cannot be used; `fields` maps a field to its message."""
+
+    code = "checkout_invalid"
+    default_message = _("Please correct the highlighted details.")
+
+    def __init__(self, message: str | None = None, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or {}
+
+
+class CodNotAllowed(MarketplaceError):
+    """Too many cash-on-delivery parcels were refused at the door for this phone number."""
+
+    code = "cod_not_allowed"
+    default_message = _(
+        "Cash on delivery is not available for this phone number because earlier parcels were "
+        "refused at the door. Please pay online."
+    )
+
+
+class OrderNotFound(MarketplaceError):
+    code = "order_not_found"
+    default_message = _("No order matches this code and phone number.")
