@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, When
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from wagtail.search.query import Or, PlainText, SearchQuery
 
 from marketplace.models import Enterprise, Product, ProductQuerySet
@@ -87,7 +90,8 @@ def _rank(
         return result.product_ids, result.facets
     if among is None:
         among = Product.objects.filter(status=Product.Status.PUBLISHED)
-    results = list(among.search(_engine_query(query), order_by_relevance=True)[:MAX_RANKED])
+    matches = among.only("pk", "name").search(_engine_query(query), order_by_relevance=True)
+    results = list(matches[:MAX_RANKED])
     if query.canonical != query.folded:
         # Engines weigh fields differently (SQLite's bm25 hardly uses the boosts), so put the
         # names spelled exactly as typed first, keeping the engine's order within each part.
@@ -106,6 +110,12 @@ def in_rank_order(products: QuerySet[Product], ids: list[int]) -> QuerySet[Produ
     products = products.filter(pk__in=ids)
     if not ids:
         return products
+    if connection.vendor == "postgresql":
+        # One array lookup per row, where a CASE of a thousand branches costs 5× more.
+        ranking = Cast(Value(ids), output_field=ArrayField(BigIntegerField()))
+        return products.order_by(
+            Func(ranking, F("pk"), function="array_position", output_field=IntegerField())
+        )
     position = Case(
         *(When(pk=pk, then=rank) for rank, pk in enumerate(ids)), output_field=IntegerField()
     )
