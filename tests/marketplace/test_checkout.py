@@ -1,0 +1,249 @@
+"""Checkout pages: guest COD checkout, e-wallet through payments, confirmation, lookup, cancel."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from marketplace.models import Cart, CodRefusal, Order, OrderSettings, SubOrder, Variant
+from marketplace.order_selectors import order_detail, orders_for_user
+from marketplace.payment_backend import MarketplaceOrders
+from marketplace.services.orders import confirm_sub_order, place_order
+from payments.models import Payment
+from payments.orders import register_order_backend
+from tests.accounts.factories import UserFactory
+from tests.marketplace.factories import VariantFactory
+from tests.marketplace.order_helpers import cart_with, contact
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "name": "Nguyễn Thị Hoa",
+    "phone": "0987 654 321",
+    "email": "",
+    "province_code": "19",
+    "ward_code": "5503",
+    "street": "12 đường Tân Cương",
+    "note": "",
+    "payment_method": "cod",
+    "idempotency_key": "checkout-1",
+}
+
+
+@pytest.fixture(autouse=True)
+def _orders_connected():
+    register_order_backend(MarketplaceOrders())
+    yield
+    register_order_backend(MarketplaceOrders())
+
+
+def _fill_cart(client: Client, *variants: Variant) -> None:
+    for variant in variants:
+        client.post(reverse("marketplace:cart_add"), {"variant": variant.pk, "quantity": 1})
+
+
+def test_guest_checks_out_with_cash_on_delivery(client):
+    # given
+    first = VariantFactory(price_vnd=180_000)
+    second = VariantFactory(price_vnd=95_000)
+    _fill_cart(client, first, second)
+    assert client.get(reverse("marketplace:checkout")).status_code == 200
+    # when
+    response = client.post(reverse("marketplace:checkout"), FORM)
+    # then
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("marketplace:order", args=[order.code])
+    assert order.user is None
+    assert order.total_vnd == 275_000 + 40_000
+    assert order.sub_orders.count() == 2
+    payment = Payment.objects.get(order_reference=order.code)
+    assert (payment.provider, payment.status, payment.amount_vnd) == ("cod", "pending", 315_000)
+    page = client.get(response["Location"])
+    assert order.code in page.content.decode()
+    assert client.get(reverse("marketplace:cart")).context["summary"].is_empty
+
+
+def test_double_submitted_checkout_makes_one_order(client):
+    # given
+    _fill_cart(client, VariantFactory(stock=5))
+    # when
+    first = client.post(reverse("marketplace:checkout"), FORM)
+    second = client.post(reverse("marketplace:checkout"), FORM)
+    # then
+    assert Order.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_ewallet_checkout_redirects_to_the_gateway(client):
+    # given
+    _fill_cart(client, VariantFactory(price_vnd=180_000))
+    # when
+    response = client.post(reverse("marketplace:checkout"), {**FORM, "payment_method": "vnpay"})
+    # then
+    order = Order.objects.get()
+    payment = Payment.objects.get(order_reference=order.code)
+    assert payment.provider == "vnpay"
+    assert response.status_code == 302
+    assert response["Location"] == payment.redirect_url
+    assert "/payments/sandbox/" in payment.redirect_url
+
+
+def test_order_paid_callback_marks_the_order_paid():
+    # given
+    order = place_order(
+        cart=cart_with((VariantFactory(), 1)),
+        contact=contact(),
+        payment_method="vnpay",
+    )
+    payment = Payment.objects.create(
+        order_reference=order.code, provider="vnpay", reference="x1", amount_vnd=order.total_vnd
+    )
+    # when
+    MarketplaceOrders().order_paid(reference=order.code, payment=payment)
+    # then
+    order.refresh_from_db()
+    assert order.payment_status == "paid"
+    assert order.is_payable is False
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("phone", "0123"),
+        ("ward_code", "4"),
+        ("province_code", "abc"),
+        ("payment_method", "bitcoin"),
+        ("name", ""),
+    ],
+)
+def test_bad_checkout_input_shows_errors_and_places_nothing(client, field, value):
+    # given
+    variant = VariantFactory(stock=5)
+    _fill_cart(client, variant)
+    # when
+    response = client.post(reverse("marketplace:checkout"), {**FORM, field: value})
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert Order.objects.count() == 0
+    assert Variant.objects.get(pk=variant.pk).stock == 5
+
+
+def test_client_prices_are_ignored(client):
+    _fill_cart(client, VariantFactory(price_vnd=180_000))
+    client.post(reverse("marketplace:checkout"), {**FORM, "total_vnd": "1", "price_vnd": "1"})
+    assert Order.objects.get().items_vnd == 180_000
+
+
+def test_cod_limit_message_at_checkout(client):
+    # given
+    rules = OrderSettings.load()
+    rules.cod_refusal_limit = 1
+    rules.save()
+    earlier = place_order(
+        cart=cart_with((VariantFactory(), 1)), contact=contact(), payment_method="cod"
+    )
+    CodRefusal.objects.create(phone="+84987654321", sub_order=earlier.sub_orders.get())
+    _fill_cart(client, VariantFactory())
+    # when
+    response = client.post(reverse("marketplace:checkout"), {**FORM, "idempotency_key": "k2"})
+    # then
+    assert response.status_code == 200
+    assert Order.objects.count() == 1
+    assert response.context["form"].non_field_errors()
+
+
+def test_order_page_is_private_to_its_browser_or_owner(client):
+    # given
+    _fill_cart(client, VariantFactory())
+    client.post(reverse("marketplace:checkout"), FORM)
+    order = Order.objects.get()
+    url = reverse("marketplace:order", args=[order.code])
+    # then
+    assert client.get(url).status_code == 200
+    assert Client().get(url).status_code == 404
+
+
+def test_guest_looks_up_an_order_by_code_and_phone(client):
+    # given
+    order = place_order(
+        cart=cart_with((VariantFactory(), 1)), contact=contact(), payment_method="cod"
+    )
+    stranger = Client()
+    lookup = reverse("marketplace:order_lookup")
+    # when: a wrong phone, then the right one in another spelling
+    wrong = stranger.post(lookup, {"code": order.code, "phone": "0912 000 000"})
+    right = stranger.post(lookup, {"code": order.code.lower(), "phone": "+84 987 654 321"})
+    # then
+    assert wrong.status_code == 200
+    assert wrong.context["form"].non_field_errors()
+    assert right.status_code == 302
+    assert stranger.get(right["Location"]).status_code == 200
+
+
+def test_shopper_cancels_before_confirmation_and_stock_returns(client):
+    # given
+    variant = VariantFactory(stock=5)
+    _fill_cart(client, variant)
+    client.post(reverse("marketplace:checkout"), FORM)
+    order = Order.objects.get()
+    assert Variant.objects.get(pk=variant.pk).stock == 4
+    # when
+    client.post(reverse("marketplace:order_cancel", args=[order.code]))
+    client.post(reverse("marketplace:order_cancel", args=[order.code]))
+    # then
+    assert order.sub_orders.get().status == SubOrder.Status.CANCELLED
+    assert Variant.objects.get(pk=variant.pk).stock == 5
+
+
+def test_shopper_cannot_cancel_after_confirmation(client):
+    # given
+    variant = VariantFactory(stock=5)
+    _fill_cart(client, variant)
+    client.post(reverse("marketplace:checkout"), FORM)
+    part = SubOrder.objects.get()
+    confirm_sub_order(sub_order_id=part.pk, actor=None)
+    # when
+    response = client.post(reverse("marketplace:order_cancel", args=[part.order.code]), follow=True)
+    # then
+    assert response.status_code == 200
+    assert SubOrder.objects.get().status == SubOrder.Status.CONFIRMED
+    assert Variant.objects.get(pk=variant.pk).stock == 4
+
+
+def test_signed_in_shopper_sees_orders_in_account(client):
+    # given
+    user = UserFactory()
+    client.force_login(user)
+    _fill_cart(client, VariantFactory(), VariantFactory())
+    client.post(reverse("marketplace:checkout"), FORM)
+    # when
+    response = client.get(reverse("marketplace:my_orders"))
+    # then
+    order = Order.objects.get()
+    assert order.user == user
+    assert order.code in response.content.decode()
+    assert Cart.objects.get(user=user).lines.count() == 0
+
+
+def test_order_selectors_query_counts(django_assert_num_queries):
+    user = UserFactory()
+    for _ in range(3):
+        place_order(
+            cart=cart_with((VariantFactory(), 1), (VariantFactory(), 2)),
+            contact=contact(),
+            payment_method="cod",
+            user=user,
+        )
+    code = Order.objects.first().code
+    with django_assert_num_queries(4):
+        order = order_detail(code=code)
+        assert order is not None
+        parts = list(order.sub_orders.all())
+        assert [len(part.lines.all()) for part in parts] == [1, 1]
+        assert [len(part.events.all()) for part in parts] == [1, 1]
+    with django_assert_num_queries(2):
+        orders = orders_for_user(user=user)
+        assert [len(o.sub_orders.all()) for o in orders] == [2, 2, 2]
