@@ -184,3 +184,15 @@ def test_guest_cart_is_merged_at_sign_in(client):
     assert response.status_code == 302
     assert get_user_model().objects.get(pk=user.pk).cart.lines.get().quantity == 3
     assert Cart.objects.count() == 1
+
+
+def test_product_page_has_an_add_to_cart_form_that_works_without_javascript(client):
+    # given
+    variant = VariantFactory(stock=4)
+    # when
+    page = client.get(reverse("marketplace:product", args=[variant.product.slug]))
+    # then
+    content = page.content.decode()
+    assert f'action="{reverse("marketplace:cart_add")}"' in content
+    assert f'name="variant" value="{variant.pk}"' in content
+    assert 'max="4"' in content
