@@ -341,7 +341,6 @@ class ArticlePage(StorefrontPage):
 
     objects = PageManager.from_queryset(ListingQuerySet)()
 
-    template = "cms/article_page.html"
     og_type = "article"
 
     search_fields: ClassVar[list] = [
@@ -361,6 +360,7 @@ class NewsPage(ArticlePage):
 
     parent_page_types: ClassVar[list[str]] = ["cms.NewsIndexPage"]
     subpage_types: ClassVar[list[str]] = []
+    template = "cms/article_page.html"
 
     content_panels: ClassVar[list] = [
         *Page.content_panels,
@@ -388,6 +388,7 @@ class EnterpriseStoryPage(ArticlePage):
 
     parent_page_types: ClassVar[list[str]] = ["cms.StoryIndexPage"]
     subpage_types: ClassVar[list[str]] = []
+    template = "cms/article_page.html"
 
     content_panels: ClassVar[list] = [
         *Page.content_panels,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -22,7 +23,9 @@ ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 def json_ld_markup(data: dict[str, Any] | list[dict[str, Any]]) -> SafeString:
     """A `<script type="application/ld+json">` element, safe against `</script>` in text."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(ESCAPES)
+    text = json.dumps(
+        data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+    ).translate(ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
 
 
