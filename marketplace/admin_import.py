@@ -23,6 +23,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from accounts.admin_menu import OfficerMenuItem
 from accounts.models import User
 from accounts.roles import Role, has_role
 from marketplace.exceptions import ImportFileError
@@ -120,13 +121,6 @@ class ImportProductsView(WagtailAdminTemplateMixin, FormView):
             form.add_error("file", error.message)
             return self.form_invalid(form)
         return self.render_to_response(self.get_context_data(form=form, report=report))
-
-
-class OfficerMenuItem(MenuItem):
-    """A menu item that officers and administrators see, and no one else."""
-
-    def is_shown(self, request: HttpRequest) -> bool:
-        return has_role(request.user, Role.OFFICER)
 
 
 @hooks.register("register_admin_urls")

@@ -21,6 +21,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from accounts.admin_menu import OfficerMenuItem
 from accounts.roles import Role, has_role
 from payments.reconciliation import (
     export_reconciliation_csv,
@@ -116,11 +117,6 @@ class ReconciliationView(WagtailAdminTemplateMixin, TemplateView):
             query=request.GET.urlencode(),
         )
         return self.render_to_response(context)
-
-
-class OfficerMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return has_role(request.user, Role.OFFICER)
 
 
 @hooks.register("register_admin_urls")
