@@ -25,6 +25,7 @@ ENTERPRISE_MEMBER_PERMISSIONS = [
     ("marketplace", "view_product"),
     ("marketplace", "add_product"),
     ("marketplace", "change_product"),
+    ("marketplace", "view_suborder"),
     ("traceability", "view_certificate"),
     ("traceability", "add_certificate"),
     ("traceability", "change_certificate"),
@@ -33,6 +34,8 @@ ENTERPRISE_MEMBER_PERMISSIONS = [
 OFFICER_PERMISSIONS = [
     ("marketplace", "view_enterprise"),
     ("marketplace", "view_product"),
+    ("marketplace", "view_suborder"),
+    ("marketplace", "change_ordersettings"),
     ("traceability", "view_certificate"),
 ]
 

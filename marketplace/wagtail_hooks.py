@@ -10,9 +10,10 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
 from marketplace import admin_import  # noqa: F401  (registers its own admin URL and menu item)
+from marketplace.admin_orders import SubOrderViewSet
 from marketplace.admin_traceability import TraceabilityGroup, register_policies
 from marketplace.admin_views import MarketplaceGroup
-from marketplace.models import Enterprise, Product
+from marketplace.models import Enterprise, Product, SubOrder
 from marketplace.scoping import EnterpriseScopedPolicy, sees_all_enterprises
 from traceability.models import Certificate
 
@@ -24,6 +25,10 @@ register_permission_policy(
     Certificate, EnterpriseScopedPolicy(Certificate, enterprise_field="enterprise_id")
 )
 
+register_permission_policy(
+    SubOrder, EnterpriseScopedPolicy(SubOrder, enterprise_field="enterprise_id")
+)
+
 
 register_policies(register_permission_policy)
 
@@ -31,6 +36,11 @@ register_policies(register_permission_policy)
 @hooks.register("register_admin_viewset")
 def register_marketplace_viewsets() -> MarketplaceGroup:
     return MarketplaceGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_order_viewset() -> SubOrderViewSet:
+    return SubOrderViewSet("orders")
 
 
 @hooks.register("register_admin_viewset")

@@ -230,6 +230,20 @@ class SubOrder(models.Model):
     def total_vnd(self) -> int:
         return int(self.items_vnd + self.shipping_vnd)
 
+    def lines_text(self) -> str:
+        return "; ".join(
+            f"{line.product_name} – {line.variant_name} × {line.quantity}"
+            for line in self.lines.all()
+        )
+
+    lines_text.short_description = _("products")  # type: ignore[attr-defined]
+
+    def delivery_text(self) -> str:
+        order = self.order
+        return f"{order.name} · {order.phone_display} · {order.address}"
+
+    delivery_text.short_description = _("deliver to")  # type: ignore[attr-defined]
+
 
 class OrderLine(models.Model):
     """One variant sold in a sub-order, as it was at checkout."""
