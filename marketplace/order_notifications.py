@@ -1,4 +1,5 @@
-"""Notifications of orders: one task per sub-order status change, safe to run twice."""
+"""After-commit work of orders: a notification per sub-order status change, and the money of
+a cancelled part (refund, or the unpaid order's payments cancelled). Safe to run twice."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from marketplace.mail import enterprise_recipients, send_templated
-from marketplace.models import SubOrder, SubOrderEvent
+from marketplace.models import Order, SubOrder, SubOrderEvent
 from marketplace.notify import message_sender
+from payments.exceptions import PaymentError
+from payments.models import Payment
+from payments.selectors import payments_for_order
+from payments.services import cancel_payment, refund_payment
 
 SHOPPER_MESSAGES = {
     SubOrder.Status.PLACED,
@@ -64,3 +69,50 @@ def notify_sub_order_event(*, event_id: int) -> None:
             )
         event.notified_at = timezone.now()
         event.save(update_fields=["notified_at"])
+
+
+@task()
+def settle_cancelled_sub_order(*, sub_order_id: int) -> None:
+    """A part was cancelled: refund its total when the order was paid online, or cancel the
+    order's pending payments once every part is cancelled. Once per part (guarded by
+    `payment_settled_at`); a gateway error leaves the refund pending for reconciliation."""
+    with transaction.atomic():
+        sub_order = (
+            SubOrder.objects.select_for_update(of=("self",))
+            .select_related("order")
+            .filter(
+                pk=sub_order_id,
+                status=SubOrder.Status.CANCELLED,
+                payment_settled_at__isnull=True,
+            )
+            .first()
+        )
+        if sub_order is None:
+            return
+        order = sub_order.order
+        everything_cancelled = not order.sub_orders.exclude(
+            status=SubOrder.Status.CANCELLED
+        ).exists()
+        if order.payment_status != Order.PaymentStatus.PAID and not everything_cancelled:
+            return
+        sub_order.payment_settled_at = timezone.now()
+        sub_order.save(update_fields=["payment_settled_at"])
+    payments = payments_for_order(order_reference=order.code)
+    reason = str(_("Order %(code)s cancelled.") % {"code": order.code})
+    try:
+        if order.payment_status == Order.PaymentStatus.PAID:
+            paid = next((p for p in payments if p.refundable_vnd >= sub_order.total_vnd), None)
+            if paid is not None:
+                refund_payment(
+                    payment_id=paid.pk,
+                    amount_vnd=sub_order.total_vnd,
+                    reason=reason,
+                    actor="marketplace",
+                )
+        else:
+            for payment in payments:
+                if payment.status in {Payment.Status.PENDING, Payment.Status.FAILED}:
+                    cancel_payment(payment_id=payment.pk, reason=reason, actor="marketplace")
+    except PaymentError:
+        # the refund request is recorded and retried by reconciliation
+        return

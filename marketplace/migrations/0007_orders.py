@@ -207,6 +207,10 @@ class Migration(migrations.Migration):
                 ("items_vnd", models.PositiveBigIntegerField(verbose_name="goods (đồng)")),
                 ("shipping_vnd", models.PositiveBigIntegerField(verbose_name="shipping (đồng)")),
                 ("stock_returned_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "payment_settled_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
                 ("confirmed_at", models.DateTimeField(blank=True, null=True)),
                 ("shipped_at", models.DateTimeField(blank=True, null=True)),
                 ("delivered_at", models.DateTimeField(blank=True, null=True)),

@@ -190,6 +190,8 @@ class SubOrder(models.Model):
     items_vnd = models.PositiveBigIntegerField(_("goods (đồng)"))
     shipping_vnd = models.PositiveBigIntegerField(_("shipping (đồng)"))
     stock_returned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # set when a cancelled part's money was refunded (or the unpaid order's payments cancelled)
+    payment_settled_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)

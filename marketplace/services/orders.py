@@ -51,7 +51,7 @@ from marketplace.models import (
     SubOrder,
     SubOrderEvent,
 )
-from marketplace.order_notifications import notify_sub_order_event
+from marketplace.order_notifications import notify_sub_order_event, settle_cancelled_sub_order
 from marketplace.statemachine import StatusMachine, Transition
 
 Status = SubOrder.Status
@@ -374,6 +374,10 @@ def _transition(
         locked, event = MACHINE.apply(sub_order, action, actor=actor, reason=reason)
         if action in {"cancel", "return"}:
             _give_stock_back(locked)
+        if action == "cancel":
+            transaction.on_commit(
+                lambda: settle_cancelled_sub_order.enqueue(sub_order_id=locked.pk)
+            )
         if action == "fail_delivery":
             order = Order.objects.get(pk=locked.order_id)
             if order.payment_method == PaymentMethod.COD:
