@@ -3,6 +3,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from cms.models import CampaignPage, ContentPage, EnterpriseStoryPage, HomePage, NewsPage
+from marketplace.selectors import CatalogueFilters, storefront_products
 from tests.cms.helpers import json_ld, of_type
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,8 @@ def test_seed_demo_builds_the_storefront_pages_once(client):
     assert EnterpriseStoryPage.objects.live().count() == 2
     campaign = CampaignPage.objects.get()
     assert campaign.is_listed()
-    assert campaign.campaign_products.count() == 8
+    ocop4 = storefront_products(CatalogueFilters(min_stars=4)).count()
+    assert campaign.campaign_products.count() == min(ocop4, 8) > 0
     home = HomePage.objects.get()
     assert [block.block_type for block in home.body][:2] == ["hero", "featured_products"]
     html = client.get("/").content.decode()
