@@ -3,6 +3,7 @@ import io
 
 import pytest
 from defusedxml import ElementTree as ET
+from django.core.management import call_command
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
@@ -173,3 +174,11 @@ def test_missing_feed_is_built_on_first_request(client):
     response = client.get("/feeds/products.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_command_rebuilds_the_feeds(capsys, settings):
+    VariantFactory(stock=2)
+    call_command("regenerate_product_feeds")
+    assert "SUCCESSFUL" in capsys.readouterr().out
+    stored = (settings.MEDIA_ROOT / "feeds" / "products.csv").read_text(encoding="utf-8-sig")
+    assert len(stored.strip().splitlines()) == 2  # header and the one variant
