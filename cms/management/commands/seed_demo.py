@@ -21,6 +21,7 @@ from accounts.divisions import home_ward_choices
 from accounts.roles import Role
 from cms.demo import seed_site
 from marketplace.demo import seed_enterprises
+from marketplace.demo_orders import seed_orders
 from marketplace.demo_products import (
     DEFAULT_PRODUCTS,
     refresh_planner_statistics,
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             )
             seed_site()
             traces = seed_traceability(variants=_traced_variants())
+            demo_orders = seed_orders()
         if created:
             refresh_planner_statistics()
             # bulk-created rows bypass the save signals that keep the search index current
@@ -102,6 +104,7 @@ class Command(BaseCommand):
         )
         for url in traces.urls or []:
             self.stdout.write(f"  {url}")
+        self.stdout.write(f"Orders: {demo_orders.orders} new demo orders over the last 12 months.")
 
 
 def _traced_variants() -> list[Variant]:
