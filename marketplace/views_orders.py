@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.phone import format_phone
 from marketplace import order_selectors
 from marketplace.cart_session import current_cart, may_see_order, remember_order
 from marketplace.exceptions import (
@@ -97,7 +98,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
     """
     cart_obj = current_cart(request)
     rules = OrderSettings.load(request_or_site=request)
-    form = CheckoutForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
+    initial = {"idempotency_key": uuid.uuid4().hex}
+    if isinstance(request.user, User):
+        initial.update(
+            name=request.user.get_full_name(),
+            phone=format_phone(request.user.phone) if request.user.phone else "",
+            email=request.user.email or "",
+        )
+    form = CheckoutForm(request.POST or None, initial=initial)
     province = None
     if request.method == "POST" and form.is_valid():
         province = form.cleaned_data["province_code"]

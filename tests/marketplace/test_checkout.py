@@ -247,3 +247,16 @@ def test_order_selectors_query_counts(django_assert_num_queries):
     with django_assert_num_queries(2):
         orders = orders_for_user(user=user)
         assert [len(o.sub_orders.all()) for o in orders] == [2, 2, 2]
+
+
+def test_checkout_is_prefilled_for_a_signed_in_shopper(client):
+    # given
+    user = UserFactory(phone="+84987654321", email="an@example.vn")
+    client.force_login(user)
+    _fill_cart(client, VariantFactory())
+    # when
+    form = client.get(reverse("marketplace:checkout")).context["form"]
+    # then
+    assert form.initial["phone"] == "0987 654 321"
+    assert form.initial["email"] == "an@example.vn"
+    assert form.initial["name"] == user.get_full_name()
