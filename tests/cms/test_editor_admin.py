@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from accounts.roles import Role, assign_role
-from cms.models import CampaignPage
+from cms.models import CampaignPage, ContentPage
 from tests.accounts.factories import UserFactory
 from tests.cms.helpers import home
 from tests.marketplace.factories import VariantFactory
@@ -63,3 +64,23 @@ def test_editor_publishes_a_campaign_and_a_shopper_opens_it(client, editor):
     html = client.get("/tuan-le-che/").content.decode()
     assert html.index(second.name) < html.index(first.name)
     assert "Chỉ trong hai tuần." in html
+
+
+def test_menus_are_edited_in_the_site_settings(client):
+    admin = UserFactory(is_superuser=True)
+    client.force_login(admin)
+    site = Site.objects.get(is_default_site=True)
+    response = client.get(f"/admin/settings/cms/operatorsettings/{site.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "main_menu" in html
+    assert "footer_menu" in html
+
+
+def test_language_switcher_keeps_a_wagtail_page(client):
+    page = home().add_child(
+        instance=ContentPage(title="Giới thiệu", slug="gioi-thieu", intro="Về sàn.")
+    )
+    html = client.get(page.url).content.decode()
+    assert 'href="http://testserver/en/gioi-thieu/" hreflang="en"' in html
+    assert client.get("/en/gioi-thieu/").status_code == 200
