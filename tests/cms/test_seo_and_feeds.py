@@ -182,3 +182,13 @@ def test_command_rebuilds_the_feeds(capsys, settings):
     assert "SUCCESSFUL" in capsys.readouterr().out
     stored = (settings.MEDIA_ROOT / "feeds" / "products.csv").read_text(encoding="utf-8-sig")
     assert len(stored.strip().splitlines()) == 2  # header and the one variant
+
+
+def test_trace_page_has_its_own_description(client):
+    batch = traced_batch()
+    response = client.get(f"/01/{GTIN}/10/{batch.lot}", HTTP_ACCEPT="text/html")
+    html = response.content.decode()
+    assert response.status_code == 200
+    description = html.split('<meta name="description" content="')[1].split('"')[0]
+    assert batch.lot in description
+    assert batch.variant.product.name in description
