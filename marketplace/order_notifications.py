@@ -16,7 +16,7 @@ from marketplace.notify import message_sender
 from payments.exceptions import PaymentError
 from payments.models import Payment
 from payments.selectors import payments_for_order
-from payments.services import cancel_payment, refund_payment
+from payments.services import cancel_payment, collect_cod_payment, refund_payment
 
 SHOPPER_MESSAGES = {
     SubOrder.Status.PLACED,
@@ -116,3 +116,23 @@ def settle_cancelled_sub_order(*, sub_order_id: int) -> None:
     except PaymentError:
         # the refund request is recorded and retried by reconciliation
         return
+
+
+@task()
+def collect_cod_when_delivered(*, order_id: int, actor: str) -> None:
+    """Every part of a cash-on-delivery order was handed over: its COD payment is collected.
+
+    Only when all parts were delivered (the COD payment is for the whole order; an order with a
+    cancelled or refused part is settled by hand). Safe to run twice: a collected payment is
+    no longer pending.
+    """
+    order = Order.objects.filter(pk=order_id, payment_method="cod").first()
+    if order is None:
+        return
+    statuses = set(order.sub_orders.values_list("status", flat=True))
+    if not statuses or not statuses <= {SubOrder.Status.DELIVERED, SubOrder.Status.COMPLETED}:
+        return
+    for payment in payments_for_order(order_reference=order.code):
+        if payment.provider == "cod" and payment.status == Payment.Status.PENDING:
+            collect_cod_payment(payment_id=payment.pk, actor=actor)
+            return

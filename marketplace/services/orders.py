@@ -51,7 +51,11 @@ from marketplace.models import (
     SubOrder,
     SubOrderEvent,
 )
-from marketplace.order_notifications import notify_sub_order_event, settle_cancelled_sub_order
+from marketplace.order_notifications import (
+    collect_cod_when_delivered,
+    notify_sub_order_event,
+    settle_cancelled_sub_order,
+)
 from marketplace.statemachine import StatusMachine, Transition
 
 Status = SubOrder.Status
@@ -377,6 +381,11 @@ def _transition(
         if action == "cancel":
             transaction.on_commit(
                 lambda: settle_cancelled_sub_order.enqueue(sub_order_id=locked.pk)
+            )
+        if action == "deliver":
+            who = str(getattr(actor, "phone", "") or "enterprise")
+            transaction.on_commit(
+                lambda: collect_cod_when_delivered.enqueue(order_id=locked.order_id, actor=who)
             )
         if action == "fail_delivery":
             order = Order.objects.get(pk=locked.order_id)

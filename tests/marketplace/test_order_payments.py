@@ -8,7 +8,14 @@ from django.test import Client
 from marketplace.models import Order
 from marketplace.order_notifications import settle_cancelled_sub_order
 from marketplace.payment_backend import MarketplaceOrders
-from marketplace.services.orders import cancel_sub_order, place_order
+from marketplace.services.orders import (
+    cancel_sub_order,
+    confirm_sub_order,
+    deliver_sub_order,
+    fail_sub_order_delivery,
+    place_order,
+    ship_sub_order,
+)
 from payments.models import Payment, PaymentEvent
 from payments.orders import register_order_backend
 from payments.services import start_payment
@@ -85,3 +92,42 @@ def test_cancelling_every_part_of_an_unpaid_cod_order_cancels_its_payment(
     assert payment.status == Payment.Status.CANCELLED
     order.refresh_from_db()
     assert order.is_payable is False
+
+
+def test_cod_is_collected_when_every_part_is_delivered(django_capture_on_commit_callbacks):
+    # given
+    order = _two_part_order("cod")
+    payment = start_payment(order=order, provider_code="cod")
+    first, second = order.sub_orders.order_by("pk")
+    for part in (first, second):
+        confirm_sub_order(sub_order_id=part.pk, actor=None)
+        ship_sub_order(sub_order_id=part.pk, actor=None)
+    # when: one part delivered, the cash is not collected yet; both delivered, it is
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_sub_order(sub_order_id=first.pk, actor=None)
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_sub_order(sub_order_id=second.pk, actor=None)
+    # then
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID
+    order.refresh_from_db()
+    assert order.payment_status == Order.PaymentStatus.PAID
+
+
+def test_cod_with_a_refused_part_is_left_for_manual_settlement(django_capture_on_commit_callbacks):
+    # given
+    order = _two_part_order("cod")
+    payment = start_payment(order=order, provider_code="cod")
+    first, second = order.sub_orders.order_by("pk")
+    for part in (first, second):
+        confirm_sub_order(sub_order_id=part.pk, actor=None)
+        ship_sub_order(sub_order_id=part.pk, actor=None)
+    # when
+    fail_sub_order_delivery(sub_order_id=first.pk, actor=None, reason="Khách từ chối nhận")
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_sub_order(sub_order_id=second.pk, actor=None)
+    # then
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
