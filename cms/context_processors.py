@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+from wagtail.models import Site
 
 from cms.models import CampaignPage, OperatorSettings
 
@@ -27,6 +28,8 @@ def menu_items(request: HttpRequest, name: str) -> list[dict[str, Any]]:
     """The links of a menu (`main_menu` or `footer_menu`): pages that are live and listed,
     and plain addresses. No query unless the menu links pages (then one, plus one when some
     of them are campaigns)."""
+    if Site.find_for_request(request) is None:  # no site answers this host, and no default
+        return []
     menu = getattr(OperatorSettings.for_request(request), name)
     links = [block.value for block in menu]
     campaign_type = ContentType.objects.get_for_model(CampaignPage)
