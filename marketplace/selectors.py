@@ -11,13 +11,16 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from marketplace.models import Category, Enterprise, Product, ProductImage, Variant
+from traceability.links import batch_trace_url
 from traceability.models import Certificate
+from traceability.selectors import published_batches_by_variant
 
 # Rendition specs used by the storefront's templates and the API; prefetched with the rows so
 # that images never cost a query each.
 CARD_IMAGE = "fill-400x400"
 GALLERY_IMAGE = "fill-600x600"
 RELATED_PRODUCTS = 4
+RECENT_LOTS = 3
 
 SORTS = {
     "newest": ("-published_at", "-id"),
@@ -132,3 +135,31 @@ def related_products(product: Product) -> list[Product]:
 
 def category_tree() -> list[Category]:
     return list(Category.get_tree())
+
+
+@dataclass(frozen=True)
+class Lot:
+    """A published lot of one of the product's packs, with the address its labels point to."""
+
+    code: str
+    variant_name: str
+    production_date: datetime.date
+    trace_url: str
+
+
+def recent_lots(product: Product, *, limit: int = RECENT_LOTS) -> list[Lot]:
+    """The product's newest published lots, for "where it comes from" on its page (one query;
+    the variants are the page's prefetched ones)."""
+    variants = {variant.pk: variant for variant in product.variants.all()}
+    batches = published_batches_by_variant(list(variants))
+    lots = [batch for variant_batches in batches.values() for batch in variant_batches]
+    lots.sort(key=lambda batch: (batch.production_date, batch.pk), reverse=True)
+    return [
+        Lot(
+            batch.lot,
+            variants[batch.variant_id].name,
+            batch.production_date,
+            batch_trace_url(batch),
+        )
+        for batch in lots[:limit]
+    ]

@@ -51,7 +51,11 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "marketplace/product_detail.html",
-        {"product": product, "related": selectors.related_products(product)},
+        {
+            "product": product,
+            "related": selectors.related_products(product),
+            "lots": selectors.recent_lots(product),
+        },
     )
 
 

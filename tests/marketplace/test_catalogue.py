@@ -13,6 +13,8 @@ from marketplace.exceptions import InvalidTransition, ReasonRequired
 from marketplace.models import Category, Product, ProductEvent, ProductImage, Variant
 from marketplace.selectors import CatalogueFilters, storefront_products
 from tests.marketplace.factories import EnterpriseFactory
+from tests.traceability.factories import traced_batch
+from traceability.links import site_url
 from traceability.models import Certificate
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +22,8 @@ pytestmark = pytest.mark.django_db
 S = Product.Status
 CATALOGUE_QUERIES = 5  # site, footer settings, filter categories, count, page
 IMAGE_RENDITIONS_QUERIES = 1  # the renditions of every image on the page, in one query
-# site, settings, product, variants, gallery, certificates, related products
-PRODUCT_PAGE_QUERIES = 7
+# site, settings, product, variants, gallery, certificates, related products, published lots
+PRODUCT_PAGE_QUERIES = 8
 
 
 def make_product(
@@ -183,6 +185,27 @@ def test_product_page_shows_variants_stars_and_certificates(client, django_asser
     assert "Hộp 200g" in html
     assert "180.000\u00a0₫" in html
     assert "OCOP 4★" in html
+
+
+def test_product_page_links_its_newest_published_lots_to_their_trace_pages(client):
+    # given
+    product = make_product()
+    variant = product.variants.get()
+    variant.gtin = "8934567890120"
+    variant.save()
+    today = timezone.localdate()
+    for days_ago, lot in [(4, "TC-OLD"), (3, "TC-MID"), (2, "TC-NEW"), (1, "TC-NEWEST")]:
+        traced_batch(
+            variant=variant, lot=lot, production_date=today - datetime.timedelta(days=days_ago)
+        )
+    traced_batch(variant=variant, lot="TC-DRAFT", publish=False)
+    # when
+    html = client.get(reverse("marketplace:product", args=[product.slug])).content.decode()
+    # then: the three newest published lots, newest first, each linked to its Digital Link
+    assert html.index("TC-NEWEST") < html.index("TC-NEW,") < html.index("TC-MID")
+    assert "TC-OLD" not in html
+    assert "TC-DRAFT" not in html
+    assert f'href="{site_url()}/01/08934567890120/10/TC-NEWEST"' in html
 
 
 @pytest.mark.parametrize("gallery_size", [1, 6])
