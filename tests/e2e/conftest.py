@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
+from wagtail.models import Locale, Page, Site
 
+from cms.models import HomePage
 from tests.harness.plugin import CHROMIUM
 
 CHROMIUM_FLAGS = [
@@ -42,6 +44,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _storefront_site(request: pytest.FixtureRequest) -> None:
+    """The home page and default site that the migrations create. Journeys run in
+    transactional tests, and the flush after each one empties every table, pages included: put
+    them back when an earlier journey took them away."""
+    if "django_db_setup" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    if Site.objects.filter(is_default_site=True).exists():
+        return
+    locale, _created = Locale.objects.get_or_create(language_code="vi")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    home = root.add_child(
+        instance=HomePage(title="Sàn OCOP Thái Nguyên", slug="trang-chu", locale=locale)
+    )
+    Site.objects.create(
+        hostname="localhost",
+        port=80,
+        root_page=home,
+        is_default_site=True,
+        site_name="Sàn OCOP Thái Nguyên",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -94,7 +94,7 @@ def test_plausibility_flags_impossible_data_and_blocks_publishing():
     ]
     with pytest.raises(ImplausibleBatch) as error:
         publish_batch(batch=batch)
-    assert "expiry" in error.value.message.lower() or "hạn" in error.value.message
+    assert "hạn sử dụng trước ngày sản xuất" in error.value.message.lower()
     batch.refresh_from_db()
     assert batch.status == Batch.Status.DRAFT
 
