@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from wagtail.models import Site
 
 from cms.models import CampaignPage, OperatorSettings
+from marketplace.cart_session import cart_item_count
 
 
 def _reverse_or_none(name: str) -> str | None:
@@ -75,7 +76,7 @@ def site_chrome(request: HttpRequest) -> dict[str, Any]:
             "language_links": language_links,
             "search_url": _reverse_or_none("marketplace:catalogue"),
             "cart_url": _reverse_or_none("marketplace:cart"),
-            "cart_count": 0,
+            "cart_count": SimpleLazyObject(lambda: cart_item_count(request)),
             "main_menu": SimpleLazyObject(lambda: menu_items(request, "main_menu")),
             "footer_menu": SimpleLazyObject(lambda: menu_items(request, "footer_menu")),
             "now": timezone.now(),

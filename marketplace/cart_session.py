@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Sum
 from django.http import HttpRequest
 
-from marketplace.models import Cart
+from marketplace.models import Cart, CartLine
 from marketplace.services.cart import merge_carts
 
 SESSION_KEY = "cart_id"
@@ -31,6 +32,21 @@ def current_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
         cart = Cart.objects.create()
         request.session[SESSION_KEY] = cart.pk
     return cart
+
+
+def cart_item_count(request: HttpRequest) -> int:
+    """How many items the request's cart holds, for the header's badge: no query for a guest
+    without a cart, one otherwise."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        lines = CartLine.objects.filter(cart__user=user)
+    else:
+        session = getattr(request, "session", None)
+        cart_id = session.get(SESSION_KEY) if session is not None else None
+        if not cart_id:
+            return 0
+        lines = CartLine.objects.filter(cart_id=cart_id, cart__user__isnull=True)
+    return int(lines.aggregate(items=Sum("quantity"))["items"] or 0)
 
 
 def merge_guest_cart(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:

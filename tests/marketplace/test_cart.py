@@ -170,6 +170,19 @@ def test_bad_cart_input_never_500s(client):
     assert not CartLine.objects.exists()
 
 
+def test_the_header_counts_the_items_in_the_cart(client):
+    # given
+    variant = VariantFactory(stock=5)
+    home = reverse("marketplace:catalogue")
+    assert '<span class="badge">' not in client.get(home).content.decode()
+    # when
+    client.post(reverse("marketplace:cart_add"), {"variant": variant.pk, "quantity": 2})
+    other = VariantFactory(stock=3)
+    client.post(reverse("marketplace:cart_add"), {"variant": other.pk, "quantity": 1})
+    # then
+    assert '<span class="badge">3</span>' in client.get(home).content.decode()
+
+
 def test_guest_cart_is_merged_at_sign_in(client):
     # given
     user = UserFactory()
