@@ -43,7 +43,15 @@ def _trace_prefetches(prefix: str) -> list[Any]:
     return [
         Prefetch(
             f"{prefix}events",
-            queryset=TraceEvent.objects.select_related("area").order_by("occurred_at", "id"),
+            queryset=TraceEvent.objects.select_related("area", "photo").order_by(
+                "occurred_at", "id"
+            ),
+        ),
+        # No query unless a step has a photo.
+        Prefetch(
+            f"{prefix}events__photo__renditions",
+            queryset=renditions,
+            to_attr="prefetched_renditions",
         ),
         Prefetch(
             f"{prefix}areas",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 
 from tests.accounts.factories import UserFactory
 from tests.marketplace.factories import certify
@@ -181,15 +181,8 @@ def test_page_budget_and_query_count(client):
     assert all(statement.startswith("SELECT") for statement in sql[:7])
     assert sql[7].startswith("SAVEPOINT")
     assert sql[8].startswith('INSERT INTO "traceability_scanevent"')
-    # then
+    # then: the HTML budget (timings are measured by the benchmark, not asserted here)
     assert len(response.content) < 30_000
-    timings = []
-    for _i in range(15):
-        start = time.perf_counter()
-        client.get(url)
-        timings.append(time.perf_counter() - start)
-    timings.sort()
-    assert timings[len(timings) // 2] < 0.2  # generous here; measured figures in docs
 
 
 def test_query_count_does_not_grow_with_events(client):
@@ -207,6 +200,31 @@ def test_query_count_does_not_grow_with_events(client):
             client.get(_item_url(batch, batch.serials.get()), HTTP_ACCEPT="application/json")
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_step_photos_are_shown_small_and_cost_one_query_whatever_their_number(client):
+    # given: two lots, one with a photo on each of its steps
+    plain = traced_batch(serials=1)
+    pictured = traced_batch(serials=1, variant=plain.variant)
+    for event in pictured.events.all():
+        event.photo = get_image_model().objects.create(
+            title=f"Ảnh {event.pk}", file=get_test_image_file()
+        )
+        event.save(update_fields=["photo"])
+    client.get(_item_url(pictured, pictured.serials.get()))  # renditions made on first view
+    counts, pages = [], []
+    # when
+    for batch in (plain, pictured):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(_item_url(batch, batch.serials.get()), HTTP_USER_AGENT="t")
+        counts.append(sum(1 for q in queries.captured_queries if q["sql"].startswith("SELECT")))
+        pages.append(response.content.decode())
+    # then: a small lazy image per step, for one more query
+    steps = pictured.events.count()
+    assert steps >= 2
+    assert pages[1].count(".fill-160x160.") - pages[0].count(".fill-160x160.") == steps
+    assert pages[1].count('loading="lazy"') - pages[0].count('loading="lazy"') == steps
+    assert counts[1] == counts[0] + 1
 
 
 def test_rate_limit_per_visitor(client, settings):
