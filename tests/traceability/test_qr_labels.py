@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 
 import pytest
 import zxingcpp
@@ -81,15 +80,11 @@ def test_sheet_grid_matches_the_size_names():
     assert grid(LABEL_SIZES["50x60"]) == (3, 4)
 
 
-def test_two_hundred_labels_are_quick():
+def test_two_hundred_labels_fill_nine_sheets():
     labels = [Label(url=f"{ITEM_URL[:-3]}{n:03d}", lines=("L", str(n))) for n in range(200)]
-    start = time.perf_counter()
     pdf = render_label_sheet(labels, size_code="38x45")
-    elapsed = time.perf_counter() - start
-    assert (
-        pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 9
-    )  # 24 labels of 38 × 45 mm per A4 sheet
-    assert elapsed < 20
+    # 24 labels of 38 × 45 mm per A4 sheet (timings are benchmark figures, not assertions)
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 9
 
 
 def _rasterise(pdf: bytes, dpi: int = 300) -> Image.Image:
