@@ -17,6 +17,17 @@ logger = logging.getLogger("payments.gateways")
 Timeout = float | tuple[float, float]
 
 
+def int_or_none(value: object) -> int | None:
+    """A gateway's number field as an int (they send some as strings), or None when it is
+    missing or not a number."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
 def hmac_hex(*, key: str, message: str, digest: str) -> str:
     """Lowercase hex HMAC of `message` under `key`, both encoded as UTF-8."""
     return hmac.new(

@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 from payments.exceptions import GatewayError, GatewayRejected, SignatureMismatch
-from payments.gateways.http import Timeout, hmac_hex, post_json, same_signature
+from payments.gateways.http import Timeout, hmac_hex, int_or_none, post_json, same_signature
 
 logger = logging.getLogger("payments.momo")
 
@@ -117,15 +117,6 @@ class ApiResult:
     raw: dict[str, Any] = field(repr=False)
 
 
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 class MoMoClient:
     def __init__(
         self,
@@ -183,7 +174,7 @@ class MoMoClient:
         answer = post_json(
             self.session, f"{self.endpoint}/v2/gateway/api/create", body, timeout=self.timeout
         )
-        code = _int(answer.get("resultCode"))
+        code = int_or_none(answer.get("resultCode"))
         if code is None:
             raise GatewayError
         if code != 0 or not answer.get("payUrl"):
@@ -201,7 +192,7 @@ class MoMoClient:
         if not same_signature(expected, str(data.get("signature", ""))):
             logger.warning("MoMo signature mismatch for %s", data.get("orderId"))
             raise SignatureMismatch
-        amount, code = _int(data.get("amount")), _int(data.get("resultCode"))
+        amount, code = int_or_none(data.get("amount")), int_or_none(data.get("resultCode"))
         if amount is None or code is None:
             raise SignatureMismatch("amount or resultCode is not a number")
         return Notification(
@@ -262,13 +253,13 @@ class MoMoClient:
 
     @staticmethod
     def _result(answer: dict[str, Any]) -> ApiResult:
-        code = _int(answer.get("resultCode"))
+        code = int_or_none(answer.get("resultCode"))
         if code is None:
             raise GatewayError
         return ApiResult(
             result_code=code,
             message=_text(answer.get("message")),
-            amount_vnd=_int(answer.get("amount")),
+            amount_vnd=int_or_none(answer.get("amount")),
             trans_id=_text(answer.get("transId")),
             raw=answer,
         )

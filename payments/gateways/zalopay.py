@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from payments.exceptions import GatewayError, GatewayRejected, SignatureMismatch
-from payments.gateways.http import Timeout, hmac_hex, post_json, same_signature
+from payments.gateways.http import Timeout, hmac_hex, int_or_none, post_json, same_signature
 
 logger = logging.getLogger("payments.zalopay")
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -55,15 +55,6 @@ class ApiResult:
     zp_trans_id: str
     is_processing: bool
     raw: dict[str, Any] = field(repr=False)
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 class ZaloPayClient:
@@ -124,7 +115,7 @@ class ZaloPayClient:
             embed_data, item,
         )  # fmt: skip
         answer = post_json(self.session, f"{self.endpoint}/v2/create", body, timeout=self.timeout)
-        code = _int(answer.get("return_code"))
+        code = int_or_none(answer.get("return_code"))
         if code is None:
             raise GatewayError
         if code != 1 or not answer.get("order_url"):
@@ -156,7 +147,7 @@ class ZaloPayClient:
             data = json.loads(data_text)
         except ValueError as error:
             raise SignatureMismatch("data is not JSON") from error
-        amount = _int(data.get("amount")) if isinstance(data, dict) else None
+        amount = int_or_none(data.get("amount")) if isinstance(data, dict) else None
         if amount is None:
             raise SignatureMismatch("amount is not a number")
         return Callback(
@@ -215,14 +206,14 @@ class ZaloPayClient:
 
     @staticmethod
     def _result(answer: dict[str, Any]) -> ApiResult:
-        code = _int(answer.get("return_code"))
+        code = int_or_none(answer.get("return_code"))
         if code is None:
             raise GatewayError
         return ApiResult(
             return_code=code,
-            sub_return_code=_int(answer.get("sub_return_code")),
+            sub_return_code=int_or_none(answer.get("sub_return_code")),
             message=str(answer.get("sub_return_message") or answer.get("return_message") or ""),
-            amount_vnd=_int(answer.get("amount")),
+            amount_vnd=int_or_none(answer.get("amount")),
             zp_trans_id=str(answer.get("zp_trans_id") or ""),
             is_processing=bool(answer.get("is_processing")),
             raw=answer,
