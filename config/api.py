@@ -2,10 +2,15 @@
 one OpenAPI document at /api/v1/openapi.json, answers in the client's language, and gives every
 error the same shape:
 
-    {"detail": "<what went wrong>", "errors": {"<field>": ["<message>", ...]}}
+    {"error": {"code": "<stable code>", "message": "<what went wrong>",
+               "fields": {"<field>": ["<message>", ...]}},
+     "detail": "<the same message>", "errors": {"<field>": ["<message>", ...]}}
 
-(`errors` on 400s only). Apps raise Django's own exceptions (`ValidationError`, `Http404`) or
-ninja's `HttpError`; the handlers here turn them into that shape.
+`error` is the envelope the cart, checkout and order clients rely on; `detail` and `errors` (the
+latter only when fields are at fault) are the catalogue API's first shape, kept so that neither
+kind of client breaks (docs/decisions.md). Apps raise Django's own exceptions
+(`ValidationError`, `Http404`), ninja's `HttpError` or a `MarketplaceError`; the handlers here
+turn them into that shape.
 """
 
 from __future__ import annotations
@@ -20,9 +25,13 @@ from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as ParameterError
 
+from insights.api import router as insights_router
 from marketplace.api import router as marketplace_router
+from marketplace.api_orders import router as orders_router
+from marketplace.exceptions import MarketplaceError
 from traceability.api import router as traceability_router
 
 Run = Callable[..., HttpResponseBase]
@@ -61,6 +70,24 @@ api = NinjaAPI(
 api.add_decorator(in_the_clients_language, mode="view")
 
 
+def error_response(
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    """The one shape of every refusal (see the module's docstring)."""
+    body: dict[str, Any] = {
+        "error": {"code": code, "message": message, "fields": fields or {}},
+        "detail": message,
+    }
+    if fields:
+        body["errors"] = fields
+    return api.create_response(request, body, status=status)
+
+
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
     """A 400 with the messages by field (`__all__` for those about the request as a whole)."""
@@ -68,8 +95,9 @@ def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
         errors = error.message_dict
     else:
         errors = {NON_FIELD_ERRORS: error.messages}
-    body = {"detail": _("Some values are not valid."), "errors": errors}
-    return api.create_response(request, body, status=400)
+    return error_response(
+        request, status=400, code="invalid", message=_("Some values are not valid."), fields=errors
+    )
 
 
 @api.exception_handler(ParameterError)
@@ -84,16 +112,67 @@ def invalid_parameters(request: HttpRequest, error: ParameterError) -> HttpRespo
             else _("Enter a valid value.")
         )
         errors.setdefault(str(problem["loc"][-1]), []).append(message)
-    body = {"detail": _("Some values are not valid."), "errors": errors}
-    return api.create_response(request, body, status=400)
+    return error_response(
+        request, status=400, code="invalid", message=_("Some values are not valid."), fields=errors
+    )
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     # The same words whatever was missing: a product that is not on sale and one that never
     # existed must look alike.
-    return api.create_response(
-        request, {"detail": _("Nothing was found at this address.")}, status=404
+    return error_response(
+        request, status=404, code="not_found", message=_("Nothing was found at this address.")
+    )
+
+
+HTTP_ERROR_CODES = {
+    400: "invalid",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    429: "throttled",
+}
+
+
+@api.exception_handler(HttpError)
+def refused(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """An operation's own refusal (`raise HttpError(404, message)`)."""
+    return error_response(
+        request,
+        status=error.status_code,
+        code=HTTP_ERROR_CODES.get(error.status_code, "error"),
+        message=str(error.message),
+    )
+
+
+# The HTTP status of each marketplace refusal: the request was well formed but the cart or the
+# order's state does not allow it (409), the phone may not pay cash (403), or the thing named is
+# not there (404). Any other is a 400.
+MARKETPLACE_STATUSES = {
+    "cart_empty": 409,
+    "product_unavailable": 409,
+    "out_of_stock": 409,
+    "invalid_transition": 409,
+    "cod_not_allowed": 403,
+    "cart_line_not_found": 404,
+    "order_not_found": 404,
+    "cart_not_found": 404,
+}
+
+
+@api.exception_handler(MarketplaceError)
+def marketplace_refusal(request: HttpRequest, error: MarketplaceError) -> HttpResponse:
+    """A refusal of the marketplace's services, with its stable code and, for checkout
+    details, the message of each field at fault."""
+    fields = {name: [str(message)] for name, message in getattr(error, "fields", {}).items()}
+    return error_response(
+        request,
+        status=MARKETPLACE_STATUSES.get(error.code, 400),
+        code=error.code,
+        message=error.message,
+        fields=fields,
     )
 
 
@@ -116,5 +195,7 @@ def unknown_endpoint(request: HttpRequest, rest: str) -> NoReturn:
 
 # Each app's router, in the order the URLs are tried; the catch-all must stay last.
 api.add_router("", marketplace_router)
+api.add_router("", orders_router)
 api.add_router("", traceability_router)
+api.add_router("", insights_router)
 api.add_router("", unknown_paths)

@@ -128,6 +128,7 @@ class BatchOut(Schema):
 
 
 class VariantOut(Schema):
+    id: int = Field(description="What the cart takes (`POST /api/v1/cart/lines/`).")
     name: str
     sku: str
     price_vnd: int
@@ -184,13 +185,19 @@ class ProductPage(Schema):
     results: list[ProductOut]
 
 
+class ErrorBody(Schema):
+    code: str = Field(description="Stable, for programs: `not_found`, `out_of_stock`, ...")
+    message: str = Field(description="For people, in the language asked for.")
+    fields: dict[str, list[str]] = Field(description="Messages by field at fault, if any.")
+
+
 class Error(Schema):
-    detail: str
+    error: ErrorBody
+    detail: str = Field(description="The same message as `error.message`.")
 
 
-class InvalidInput(Schema):
-    detail: str
-    errors: dict[str, list[str]]
+class InvalidInput(Error):
+    errors: dict[str, list[str]] = Field(description="The same messages as `error.fields`.")
 
 
 # --- The filters, described for OpenAPI from the form itself -----------------------------------

@@ -48,6 +48,13 @@ class CartEmpty(MarketplaceError):
     default_message = _("Your cart is empty.")
 
 
+class CartLineNotFound(MarketplaceError):
+    """A cart line id that is not in this cart (removed already, or another shopper's)."""
+
+    code = "cart_line_not_found"
+    default_message = _("This line is not in your cart.")
+
+
 class InvalidQuantity(MarketplaceError):
     code = "invalid_quantity"
     default_message = _("Choose a quantity of at least 1.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from accounts.phone import format_phone
 from marketplace import order_selectors
 from marketplace.cart_session import current_cart, may_see_order, remember_order
 from marketplace.exceptions import (
+    CartLineNotFound,
     CheckoutInvalid,
     InvalidTransition,
     MarketplaceError,
@@ -71,7 +73,9 @@ def cart_line(request: HttpRequest, line_id: int) -> HttpResponse:
     if cart_obj is None:
         return redirect("marketplace:cart")
     if "remove" in request.POST:
-        cart_services.remove_cart_line(cart=cart_obj, line_id=line_id)
+        # A second click on "remove" finds the line gone, which is what the shopper wanted.
+        with suppress(CartLineNotFound):
+            cart_services.remove_cart_line(cart=cart_obj, line_id=line_id)
         return redirect("marketplace:cart")
     form = CartQuantityForm(request.POST)
     if not form.is_valid():

@@ -167,6 +167,36 @@ class Order(models.Model):
             if part
         )
 
+    OVERALL_STATUSES = (
+        "placed",
+        "in_progress",
+        "delivered",
+        "completed",
+        "delivery_failed",
+        "cancelled",
+    )
+
+    @property
+    def overall_status(self) -> str:
+        """The whole order's progress in one word, from its parts' statuses (reads
+        `sub_orders.all()`: prefetch them). "placed" until an enterprise acts, "in_progress"
+        while parts move, then "delivered" or "completed" when every part that was not
+        cancelled got there, "delivery_failed" when every such part was refused or returned,
+        and "cancelled" when every part was."""
+        Status = SubOrder.Status
+        live = {part.status for part in self.sub_orders.all()} - {Status.CANCELLED}
+        if not live:
+            return "cancelled"
+        for status, members in (
+            ("placed", {Status.PLACED}),
+            ("completed", {Status.COMPLETED}),
+            ("delivered", {Status.DELIVERED, Status.COMPLETED}),
+            ("delivery_failed", {Status.DELIVERY_FAILED, Status.RETURNED}),
+        ):
+            if live <= members:
+                return status
+        return "in_progress"
+
 
 class SubOrder(models.Model):
     """The part of an order one enterprise fulfils, with its own status and shipping fee."""

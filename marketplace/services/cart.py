@@ -10,7 +10,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from marketplace.exceptions import InvalidQuantity, OutOfStock, ProductUnavailable
+from marketplace.exceptions import (
+    CartLineNotFound,
+    InvalidQuantity,
+    OutOfStock,
+    ProductUnavailable,
+)
 from marketplace.models import Cart, CartLine, Product, Variant
 from marketplace.models.enterprises import Enterprise
 
@@ -73,10 +78,10 @@ def add_to_cart(*, cart: Cart, variant_id: int, quantity: int = 1) -> CartLine:
 def set_cart_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
     """Set a line's quantity; 0 removes it (returns None). Raises InvalidQuantity,
     ProductUnavailable or OutOfStock and changes nothing then. A line of another cart is
-    treated as missing (ProductUnavailable)."""
+    treated as missing (CartLineNotFound)."""
     line = CartLine.objects.select_for_update().filter(cart=cart, pk=line_id).first()
     if line is None:
-        raise ProductUnavailable
+        raise CartLineNotFound
     if quantity == 0:
         line.delete()
         return None
@@ -91,8 +96,11 @@ def set_cart_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | 
 
 @transaction.atomic
 def remove_cart_line(*, cart: Cart, line_id: int) -> None:
-    """Remove a line of this cart (a line of another cart is left alone)."""
-    CartLine.objects.filter(cart=cart, pk=line_id).delete()
+    """Remove a line of this cart. Raises CartLineNotFound for a line of another cart (left
+    alone) or one already removed."""
+    deleted, _rows = CartLine.objects.filter(cart=cart, pk=line_id).delete()
+    if not deleted:
+        raise CartLineNotFound
 
 
 @transaction.atomic

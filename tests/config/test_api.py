@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from ninja.errors import ValidationError as ParameterError
 
 from config.api import api
+from tests.api_errors import api_error
 
 
 def test_parameters_refused_by_type_checks_get_field_errors_in_djangos_words(rf):
@@ -23,10 +24,11 @@ def test_parameters_refused_by_type_checks_get_field_errors_in_djangos_words(rf)
     response = api.on_exception(request, error)
     # then
     assert response.status_code == 400
-    assert json.loads(response.content) == {
-        "detail": gettext("Some values are not valid."),
-        "errors": {"gtin": ["Trường này là bắt buộc."], "lot": ["Nhập một giá trị hợp lệ."]},
-    }
+    assert json.loads(response.content) == api_error(
+        "invalid",
+        gettext("Some values are not valid."),
+        {"gtin": ["Trường này là bắt buộc."], "lot": ["Nhập một giá trị hợp lệ."]},
+    )
 
 
 def test_an_error_about_the_whole_request_is_filed_under_all(rf):
@@ -36,7 +38,6 @@ def test_an_error_about_the_whole_request_is_filed_under_all(rf):
     response = api.on_exception(request, ValidationError("Sản phẩm đã hết hàng."))
     # then
     assert response.status_code == 400
-    assert json.loads(response.content) == {
-        "detail": gettext("Some values are not valid."),
-        "errors": {"__all__": ["Sản phẩm đã hết hàng."]},
-    }
+    assert json.loads(response.content) == api_error(
+        "invalid", gettext("Some values are not valid."), {"__all__": ["Sản phẩm đã hết hàng."]}
+    )

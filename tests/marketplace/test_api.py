@@ -12,6 +12,7 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from marketplace.models import Category, Enterprise, Product, ProductImage
+from tests.api_errors import api_error
 from tests.marketplace.factories import (
     EnterpriseFactory,
     MembershipFactory,
@@ -279,7 +280,9 @@ def test_a_page_past_the_last_is_a_404(client, page):
     response = client.get(LIST_URL, {"page": page}, headers=ENGLISH)
     # then
     assert response.status_code == 404
-    assert response.json() == {"detail": f"There is no page {page}: the last page is 1."}
+    assert response.json() == api_error(
+        "not_found", f"There is no page {page}: the last page is 1."
+    )
 
 
 def test_an_empty_catalogue_is_one_empty_page(client):
@@ -305,15 +308,16 @@ def test_bad_filter_values_are_a_400_in_vietnamese_by_default(client):
     # then
     assert response.status_code == 400
     assert response["Content-Language"] == "vi"
-    assert response.json() == {
-        "detail": in_vietnamese("Some values are not valid."),
-        "errors": {
+    assert response.json() == api_error(
+        "invalid",
+        in_vietnamese("Some values are not valid."),
+        {
             "stars": [
                 "Hãy chọn một lựa chọn hợp lệ. 9 không phải là một trong các lựa chọn khả thi."
             ],
             "min_price": ["Hãy nhập một giá trị lớn hơn hoặc bằng 0."],
         },
-    }
+    )
 
 
 def test_bad_filter_values_are_a_400_in_english_when_the_client_asks_for_it(client):
@@ -328,16 +332,17 @@ def test_bad_filter_values_are_a_400_in_english_when_the_client_asks_for_it(clie
     # then
     assert response.status_code == 400
     assert response["Content-Language"] == "en"
-    assert response.json() == {
-        "detail": "Some values are not valid.",
-        "errors": {
+    assert response.json() == api_error(
+        "invalid",
+        "Some values are not valid.",
+        {
             "category": ["Select a valid choice. That choice is not one of the available choices."],
             "stars": ["Select a valid choice. 9 is not one of the available choices."],
             "min_price": ["Ensure this value is greater than or equal to 0."],
             "sort": ["Select a valid choice. drop is not one of the available choices."],
             "page": ["Ensure this value is greater than or equal to 1."],
         },
-    }
+    )
 
 
 def test_storefront_links_lead_to_the_pages_in_the_clients_language(client):
@@ -419,7 +424,7 @@ def test_detail_gives_variants_gallery_valid_certificates_and_the_enterprises_ki
             name="HTX Chè La Bằng", slug="htx-che-la-bang", kind=Enterprise.Kind.COOPERATIVE
         ),
     )
-    VariantFactory(
+    small = VariantFactory(
         product=product,
         name="Hộp 200g",
         sku="TN-200",
@@ -485,6 +490,7 @@ def test_detail_gives_variants_gallery_valid_certificates_and_the_enterprises_ki
         ),
         "variants": [
             {
+                "id": small.pk,
                 "name": "Hộp 200g",
                 "sku": "TN-200",
                 "price_vnd": 150_000,
@@ -494,6 +500,7 @@ def test_detail_gives_variants_gallery_valid_certificates_and_the_enterprises_ki
                 "batches": [],
             },
             {
+                "id": boxed.pk,
                 "name": "Hộp 500g",
                 "sku": "TN-500",
                 "price_vnd": 320_000,
@@ -554,7 +561,7 @@ def test_a_product_not_on_sale_is_a_404_and_not_listed(client, product_status, e
     listed = client.get(LIST_URL).json()
     # then
     assert detail.status_code == 404
-    assert detail.json() == {"detail": "Nothing was found at this address."}
+    assert detail.json() == api_error("not_found", "Nothing was found at this address.")
     assert (listed["count"], listed["results"]) == (0, [])
 
 
@@ -654,6 +661,11 @@ def test_the_openapi_document_describes_the_endpoints_and_their_filters(client):
         "/api/v1/search/suggestions/",
         "/api/v1/epcis/events",
         "/api/v1/products/{slug}/",
+        "/api/v1/cart/",
+        "/api/v1/cart/lines/",
+        "/api/v1/cart/lines/{line_id}/",
+        "/api/v1/checkout/",
+        "/api/v1/orders/{code}/",
     }
     listing = document["paths"]["/api/v1/products/"]["get"]
     parameters = {parameter["name"]: parameter for parameter in listing["parameters"]}
@@ -726,7 +738,7 @@ def test_an_unknown_api_address_is_a_json_404(client, path):
     response = client.get(path, headers=ENGLISH)
     # then
     assert response.status_code == 404
-    assert response.json() == {"detail": "Nothing was found at this address."}
+    assert response.json() == api_error("not_found", "Nothing was found at this address.")
 
 
 def test_an_address_without_its_final_slash_is_redirected_to_it(client):

@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from marketplace.cart_session import SESSION_KEY
-from marketplace.exceptions import InvalidQuantity, OutOfStock, ProductUnavailable
+from marketplace.exceptions import (
+    CartLineNotFound,
+    InvalidQuantity,
+    OutOfStock,
+    ProductUnavailable,
+)
 from marketplace.models import Cart, CartLine, OrderSettings, Product
 from marketplace.order_selectors import cart_summary
 from marketplace.services.cart import add_to_cart, merge_carts, set_cart_quantity
@@ -66,7 +71,7 @@ def test_set_quantity_zero_removes_and_another_carts_line_is_untouched():
     theirs = cart_with((variant, 1))
     their_line = theirs.lines.get()
     # when / then
-    with pytest.raises(ProductUnavailable):
+    with pytest.raises(CartLineNotFound):
         set_cart_quantity(cart=mine, line_id=their_line.pk, quantity=5)
     assert CartLine.objects.get(pk=their_line.pk).quantity == 1
     set_cart_quantity(cart=mine, line_id=mine.lines.get().pk, quantity=0)
