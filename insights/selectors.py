@@ -1,0 +1,382 @@
+"""The figures of a period, read from the daily rollups (days before today) plus today's rows
+computed live, so that today's numbers are current without anything being written.
+
+`Figures(period)` is the province; `Figures(period, enterprise_ids=...)` narrows every figure to
+those enterprises (an enterprise member's dashboard). Each method costs a fixed number of
+queries whatever the number of orders (the tests pin them).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from accounts.divisions import ward_name
+from insights.models import (
+    SALES_MEASURES,
+    CommuneDay,
+    DailyVisits,
+    EnterpriseDay,
+    GroupDay,
+    MethodDay,
+    ProductDay,
+    ProvinceDay,
+)
+from insights.periods import Period
+from insights.rollups import DayRollup, compute_day, day_bounds
+from insights.visits import pending_visits
+from marketplace.models import Category, Enterprise, Product
+from traceability.models import Certificate
+
+# table name → (rollup model, attribute of DayRollup with today's rows)
+TABLES: dict[str, tuple[Any, str]] = {
+    "enterprises": (EnterpriseDay, "enterprises"),
+    "products": (ProductDay, "products"),
+    "communes": (CommuneDay, "communes"),
+    "groups": (GroupDay, "groups"),
+    "methods": (MethodDay, "methods"),
+}
+SCOPED_TABLES = {"enterprises", "products"}
+EXPIRY_WARNING_DAYS = 90
+
+
+def approved_by(end: datetime.datetime) -> Q:
+    """Approved before `end` (rows approved before the date was recorded have none)."""
+    return Q(status=Enterprise.Status.APPROVED) & (
+        Q(approved_at__lt=end) | Q(approved_at__isnull=True)
+    )
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def zero_sales() -> dict[str, int]:
+    return dict.fromkeys(SALES_MEASURES, 0)
+
+
+@dataclass
+class Figures:
+    """The figures of `period`, for the whole province or for `enterprise_ids` only."""
+
+    period: Period
+    enterprise_ids: frozenset[int] | None = None
+    today: datetime.date | None = None
+
+    def __post_init__(self) -> None:
+        self.today = self.today or timezone.localdate()
+        self._live: DayRollup | None = None
+
+    @property
+    def scoped(self) -> bool:
+        return self.enterprise_ids is not None
+
+    @property
+    def includes_today(self) -> bool:
+        assert self.today is not None
+        return self.period.start <= self.today <= self.period.end
+
+    def live(self) -> DayRollup | None:
+        """Today's rows, computed once per Figures (None when the period ends before today)."""
+        if not self.includes_today:
+            return None
+        if self._live is None:
+            assert self.today is not None
+            self._live = compute_day(self.today)
+        return self._live
+
+    def stored(self, model: Any) -> QuerySet[Any]:
+        """The stored rows of the period's days before today."""
+        assert self.today is not None
+        last = min(self.period.end, self.today - datetime.timedelta(days=1))
+        rows = model.objects.filter(day__gte=self.period.start, day__lte=last).order_by()
+        if self.scoped and hasattr(model, "enterprise_id"):
+            rows = rows.filter(enterprise_id__in=self.enterprise_ids)
+        return rows
+
+    def live_rows(self, attribute: str) -> list[Any]:
+        rollup = self.live()
+        rows = list(getattr(rollup, attribute)) if rollup else []
+        if self.enterprise_ids is not None:
+            rows = [row for row in rows if row.enterprise_id in self.enterprise_ids]
+        return rows
+
+    def table(self, name: str) -> str:
+        """The table to read sales from: a province table, or per enterprise when scoped."""
+        if self.scoped and name not in SCOPED_TABLES:
+            return "products" if name == "groups" else "enterprises"
+        return name
+
+    def sales(
+        self, name: str, keys: Iterable[str] = (), extra: Iterable[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Sales measures (and `extra` columns) summed by `keys` over the period; "month" is
+        the first day of the month. Rows sorted by key."""
+        model, attribute = TABLES[self.table(name)]
+        keys, measures = tuple(keys), (*SALES_MEASURES, *extra)
+        rows = self.stored(model)
+        if "month" in keys:
+            rows = rows.annotate(month=TruncMonth("day"))
+        merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+        sums = {measure: Sum(measure) for measure in measures}
+        grouped = rows.values(*keys).annotate(**sums) if keys else [rows.aggregate(**sums)]
+        for row in grouped:
+            if keys or any(row.values()):
+                merged[tuple(row[key] for key in keys)] = row
+        for live in self.live_rows(attribute):
+            identity = tuple(
+                live.day.replace(day=1) if key == "month" else getattr(live, key) for key in keys
+            )
+            if identity not in merged:
+                merged[identity] = {
+                    **dict(zip(keys, identity, strict=True)),
+                    **dict.fromkeys(measures, 0),
+                }
+            for measure in measures:
+                merged[identity][measure] = (merged[identity][measure] or 0) + getattr(
+                    live, measure
+                )
+        result = []
+        for identity in sorted(merged, key=lambda key: tuple((v is None, v) for v in key)):
+            row = merged[identity]
+            result.append({**row, **{m: row[m] or 0 for m in measures}})
+        return result
+
+    def totals(self) -> dict[str, int]:
+        rows = self.sales("methods", extra=("scans", "suspicious_scans") if self.scoped else ())
+        return rows[0] if rows else {**zero_sales(), "scans": 0, "suspicious_scans": 0}
+
+    def sold(self, name: str, field: str) -> set[int]:
+        """The ids (enterprises or products) with at least one order not cancelled."""
+        model, attribute = TABLES[name]
+        ids = set(
+            self.stored(model).filter(gross_vnd__gt=0).values_list(field, flat=True).distinct()
+        )
+        ids.update(getattr(row, field) for row in self.live_rows(attribute) if row.gross_vnd > 0)
+        ids.discard(None)  # type: ignore[arg-type]
+        return ids
+
+    def province(self) -> dict[str, int]:
+        """Checkouts and scans (all labels, unknown serials included) and visits."""
+        stored = self.stored(ProvinceDay).aggregate(
+            checkouts=Sum("checkouts", default=0),
+            scans=Sum("scans", default=0),
+            suspicious_scans=Sum("suspicious_scans", default=0),
+        )
+        live = self.live()
+        if live and live.province:
+            for name in stored:
+                stored[name] += getattr(live.province, name)
+        stored["visits"] = self.visits()
+        return stored
+
+    def visits(self) -> int:
+        views = self.stored(DailyVisits).aggregate(views=Sum("views", default=0))["views"]
+        if self.includes_today:
+            assert self.today is not None
+            views += (
+                DailyVisits.objects.filter(day=self.today).values_list("views", flat=True).first()
+                or 0
+            )
+            views += pending_visits(self.today)
+        return int(views)
+
+    def enterprises(self) -> QuerySet[Enterprise]:
+        rows = Enterprise.objects.order_by()
+        return rows if not self.scoped else rows.filter(pk__in=self.enterprise_ids)
+
+    def catalogue(self) -> dict[str, int]:
+        """Enterprises, products and OCOP certificates: registered and approved in the period,
+        and as they stand at its end."""
+        start, _ = day_bounds(self.period.start)
+        _, end = day_bounds(self.period.end)
+        in_period = {"gte": start, "lt": end}
+        figures = self.enterprises().aggregate(
+            enterprises_registered=Count(
+                "id", filter=Q(**{f"created_at__{k}": v for k, v in in_period.items()})
+            ),
+            enterprises_approved=Count(
+                "id", filter=Q(**{f"approved_at__{k}": v for k, v in in_period.items()})
+            ),
+            enterprises_taking_part=Count("id", filter=approved_by(end)),
+        )
+        products = Product.objects.order_by()
+        certificates = Certificate.objects.filter(kind=Certificate.Kind.OCOP).order_by()
+        if self.scoped:
+            products = products.filter(enterprise_id__in=self.enterprise_ids)
+            certificates = certificates.filter(enterprise_id__in=self.enterprise_ids)
+        published = Q(status=Product.Status.PUBLISHED, published_at__lt=end)
+        figures.update(
+            products.aggregate(
+                products_listed=Count(
+                    "id",
+                    filter=Q(created_at__lt=end)
+                    & ~Q(status__in=[Product.Status.ARCHIVED, Product.Status.REJECTED]),
+                ),
+                products_published=Count("id", filter=published),
+                products_ocop=Count("id", filter=published & Q(ocop_badge_stars__isnull=False)),
+            )
+        )
+        last = self.period.end
+        valid = Q(issued_on__lte=last, expires_on__gte=last, revoked_at__isnull=True)
+        figures.update(
+            certificates.aggregate(
+                certificates_valid=Count("id", filter=valid),
+                certificates_expiring=Count(
+                    "id",
+                    filter=valid
+                    & Q(expires_on__lte=last + datetime.timedelta(days=EXPIRY_WARNING_DAYS)),
+                ),
+                certificates_expired=Count(
+                    "id",
+                    filter=Q(
+                        expires_on__gte=self.period.start - datetime.timedelta(days=1),
+                        expires_on__lt=last,
+                        revoked_at__isnull=True,
+                    ),
+                ),
+            )
+        )
+        return figures
+
+    def summary(self) -> dict[str, Any]:
+        """Every headline figure of the period (see docs/insights.md for each definition)."""
+        sales = self.totals()
+        figures: dict[str, Any] = self.catalogue()
+        figures["enterprises_active"] = len(self.sold("enterprises", "enterprise_id"))
+        figures["products_sold"] = len(self.sold("products", "product_id"))
+        figures.update({name: sales[name] for name in SALES_MEASURES})
+        figures["revenue_vnd"] = sales["gross_vnd"]
+        if self.scoped:
+            figures["qr_scans"] = sales["scans"]
+            figures["suspicious_scans"] = sales["suspicious_scans"]
+        else:
+            province = self.province()
+            figures["checkouts"] = province["checkouts"]
+            figures["qr_scans"] = province["scans"]
+            figures["suspicious_scans"] = province["suspicious_scans"]
+            figures["visits"] = province["visits"]
+        figures["online_share"] = ratio(sales["orders_online"], sales["orders"])
+        figures["cod_refusal_rate"] = ratio(
+            sales["cod_orders_refused"], sales["cod_orders_delivered"] + sales["cod_orders_refused"]
+        )
+        return figures
+
+    # --- breakdowns ---------------------------------------------------------------------
+
+    def by_commune(self) -> list[dict[str, Any]]:
+        """Sales by the sellers' commune, with the enterprises taking part and those that sold."""
+        rows = {row["ward_code"]: row for row in self.sales("communes", ("ward_code",))}
+        _, end = day_bounds(self.period.end)
+        taking_part = dict(
+            self.enterprises()
+            .filter(approved_by(end))
+            .values_list("ward_code")
+            .annotate(count=Count("id"))
+        )
+        active: dict[int, set[int]] = {}
+        stored = self.stored(EnterpriseDay).filter(gross_vnd__gt=0)
+        for ward_code, enterprise_id in stored.values_list("ward_code", "enterprise_id").distinct():
+            active.setdefault(ward_code, set()).add(enterprise_id)
+        for live in self.live_rows("enterprises"):
+            if live.gross_vnd > 0:
+                active.setdefault(live.ward_code, set()).add(live.enterprise_id)
+        result = []
+        for ward_code in sorted(set(rows) | set(taking_part)):
+            row = rows.get(ward_code) or {"ward_code": ward_code, **zero_sales()}
+            row["commune"] = ward_name(ward_code) or str(ward_code)
+            row["enterprises_taking_part"] = taking_part.get(ward_code, 0)
+            row["enterprises_active"] = len(active.get(ward_code, ()))
+            result.append(row)
+        return sorted(result, key=lambda row: (-row["gross_vnd"], row["commune"]))
+
+    def by_kind(self) -> list[dict[str, Any]]:
+        rows = {row["kind"]: row for row in self.sales("communes", ("kind",))}
+        _, end = day_bounds(self.period.end)
+        counts = dict(
+            self.enterprises()
+            .filter(approved_by(end))
+            .values_list("kind")
+            .annotate(count=Count("id"))
+        )
+        result = []
+        for kind, label in Enterprise.Kind.choices:
+            row = rows.get(kind) or {"kind": kind, **zero_sales()}
+            row["label"] = str(label)
+            row["enterprises_taking_part"] = counts.get(kind, 0)
+            result.append(row)
+        return result
+
+    def by_month(self) -> list[dict[str, Any]]:
+        return self.sales("methods", ("month",))
+
+    def by_day(self) -> list[dict[str, Any]]:
+        return self.sales("methods", ("day",))
+
+    def by_method(self) -> list[dict[str, Any]]:
+        return self.sales("methods", ("payment_method",))
+
+    def by_group(self) -> list[dict[str, Any]]:
+        """Sales by OCOP product group and star level (0: no valid certificate)."""
+        return self.sales("groups", ("ocop_group", "stars"))
+
+    def ocop_products(self) -> list[dict[str, Any]]:
+        """Published products with a valid OCOP badge, by product group and star level."""
+        groups = dict(Category.objects.filter(depth=1).values_list("path", "ocop_group"))
+        products = Product.objects.filter(
+            status=Product.Status.PUBLISHED, ocop_badge_stars__isnull=False
+        ).order_by()
+        if self.scoped:
+            products = products.filter(enterprise_id__in=self.enterprise_ids)
+        counts: dict[tuple[int, int], int] = {}
+        for path, stars, count in products.values_list(
+            "category__path", "ocop_badge_stars"
+        ).annotate(count=Count("id")):
+            key = (groups.get(path[: Category.steplen]) or 0, stars)
+            counts[key] = counts.get(key, 0) + count
+        return [
+            {"ocop_group": group, "stars": stars, "products": count}
+            for (group, stars), count in sorted(counts.items())
+        ]
+
+    def by_enterprise(
+        self, *, ward_code: int | None = None, kind: str | None = None, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        """The enterprises behind a number: their sales in the period, best first."""
+        rows = self.sales("enterprises", ("enterprise_id",), extra=("scans", "suspicious_scans"))
+        names = dict(
+            self.enterprises()
+            .filter(pk__in=[row["enterprise_id"] for row in rows])
+            .values_list("pk", "name")
+        )
+        wanted = self.enterprises()
+        if ward_code is not None:
+            wanted = wanted.filter(ward_code=ward_code)
+        if kind:
+            wanted = wanted.filter(kind=kind)
+        if ward_code is not None or kind:
+            keep = set(wanted.filter(pk__in=names).values_list("pk", flat=True))
+            rows = [row for row in rows if row["enterprise_id"] in keep]
+        for row in rows:
+            row["name"] = names.get(row["enterprise_id"], "")
+        rows.sort(key=lambda row: (-row["gross_vnd"], row["name"]))
+        return rows[:limit]
+
+    def top_products(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = [row for row in self.sales("products", ("product_id",)) if row["product_id"]]
+        rows.sort(key=lambda row: -row["gross_vnd"])
+        rows = rows[:limit]
+        names = dict(
+            Product.objects.filter(pk__in=[row["product_id"] for row in rows]).values_list(
+                "pk", "name"
+            )
+        )
+        for row in rows:
+            row["name"] = names.get(row["product_id"], "")
+        return rows

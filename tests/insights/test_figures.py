@@ -1,0 +1,156 @@
+"""The figures of a known data set against hand-computed expectations (tests/insights/dataset.py),
+and the rollups against a direct computation from the source rows."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from insights.models import CommuneDay, EnterpriseDay, GroupDay, MethodDay, ProductDay, ProvinceDay
+from insights.periods import Period
+from insights.rollups import rebuild_day
+from insights.selectors import Figures
+from insights.services import refresh_rollups
+from marketplace.models import SubOrder
+from tests.insights.dataset import EXPECTED, PHU_THINH, TAN_CUONG, DataSet
+
+pytestmark = pytest.mark.django_db
+
+
+def rebuild(data: DataSet) -> None:
+    for day in (data.first_day, data.second_day):
+        rebuild_day(day)
+
+
+def test_summary_matches_the_hand_computed_figures(data):
+    # given
+    rebuild(data)
+    # when
+    figures = Figures(Period(data.first_day, data.today)).summary()
+    # then
+    assert {name: figures[name] for name in EXPECTED} == EXPECTED
+
+
+def test_past_days_come_from_the_rollups_and_today_is_live(data):
+    # given no rollup yet
+    period = Period(data.first_day, data.today)
+    # when
+    before = Figures(period).summary()
+    rebuild(data)
+    after = Figures(period).summary()
+    # then only today's checkout shows until the past days are rolled up
+    assert (before["orders"], before["revenue_vnd"]) == (1, 100_000)
+    assert (after["orders"], after["revenue_vnd"]) == (8, 540_000)
+
+
+def test_a_period_before_the_data_is_zero_and_previous_periods_are_right(data):
+    rebuild(data)
+    period = Period(data.second_day, data.today)
+    # when
+    previous = Figures(period.previous()).summary()
+    # then the previous period of 10 days ends on the first day
+    assert period.previous() == Period(data.first_day - datetime.timedelta(days=9), data.first_day)
+    assert (previous["orders"], previous["gross_vnd"], previous["refunded_vnd"]) == (
+        6,
+        380_000,
+        190_000,
+    )
+    assert Figures(period.last_year()).summary()["orders"] == 0
+
+
+def test_breakdowns_by_commune_kind_method_and_group(data):
+    rebuild(data)
+    figures = Figures(Period(data.first_day, data.today))
+    communes = {row["ward_code"]: row for row in figures.by_commune()}
+    assert communes[TAN_CUONG]["gross_vnd"] == 450_000  # A: 200k + 50k + 100k + 100k today
+    assert communes[PHU_THINH]["gross_vnd"] == 90_000  # B: 30k + 60k
+    assert communes[PHU_THINH]["enterprises_taking_part"] == 2  # B and C
+    assert communes[PHU_THINH]["enterprises_active"] == 1
+    methods = {row["payment_method"]: row["orders"] for row in figures.by_method()}
+    assert methods == {"cod": 4, "momo": 1, "vnpay": 2, "zalopay": 1}
+    kinds = {row["kind"]: row["gross_vnd"] for row in figures.by_kind()}
+    assert kinds == {"company": 90_000, "cooperative": 450_000, "household": 0}
+    groups = {(row["ocop_group"], row["stars"]): row["gross_vnd"] for row in figures.by_group()}
+    # tea is group 2; A1 carries 4 stars (200k + 100k returned + 100k today); B1's lapsed
+    assert groups == {(2, 4): 400_000, (2, 0): 140_000}
+    months = figures.by_month()
+    assert sum(row["orders"] for row in months) == 8
+
+
+def test_drill_down_lists_the_enterprises_behind_a_commune(data):
+    rebuild(data)
+    figures = Figures(Period(data.first_day, data.today))
+    rows = figures.by_enterprise(ward_code=PHU_THINH)
+    assert [(row["name"], row["gross_vnd"]) for row in rows] == [("Công ty B", 90_000)]
+    everyone = figures.by_enterprise()
+    assert [row["enterprise_id"] for row in everyone] == [data.a.pk, data.b.pk]
+    assert everyone[0]["scans"] == 3  # two genuine checks and one unknown serial of A's lot
+
+
+def test_an_enterprise_sees_only_its_own_figures(data):
+    rebuild(data)
+    figures = Figures(Period(data.first_day, data.today), enterprise_ids=frozenset({data.b.pk}))
+    summary = figures.summary()
+    assert (summary["orders"], summary["gross_vnd"], summary["refunded_vnd"]) == (3, 90_000, 90_000)
+    assert summary["products_published"] == 1
+    assert summary["qr_scans"] == 0
+    assert "visits" not in summary
+
+
+def direct(day: datetime.date) -> dict[str, int]:
+    """The day's figures from the source rows, computed in plain Python."""
+    totals = {"orders": 0, "gross_vnd": 0, "delivered_vnd": 0, "cancelled_vnd": 0, "items": 0}
+    for part in SubOrder.objects.select_related("order").prefetch_related("lines"):
+        if timezone.localtime(part.created_at).date() != day:
+            continue
+        totals["orders"] += 1
+        if part.status == SubOrder.Status.CANCELLED:
+            totals["cancelled_vnd"] += part.items_vnd
+            continue
+        totals["gross_vnd"] += part.items_vnd
+        totals["items"] += sum(line.quantity for line in part.lines.all())
+        if part.status in {SubOrder.Status.DELIVERED, SubOrder.Status.COMPLETED}:
+            totals["delivered_vnd"] += part.items_vnd
+    return totals
+
+
+@pytest.mark.parametrize("table", [EnterpriseDay, ProductDay, CommuneDay, GroupDay, MethodDay])
+def test_rollups_equal_direct_computation(data, table):
+    rebuild(data)
+    for day in (data.first_day, data.second_day):
+        rows = table.objects.filter(day=day)
+        rolled = {name: sum(getattr(row, name) for row in rows) for name in direct(day)}
+        assert rolled == direct(day)
+
+
+def test_rebuilding_a_day_twice_gives_the_same_rows(data):
+    rebuild_day(data.first_day)
+    first = sorted(
+        EnterpriseDay.objects.filter(day=data.first_day).values_list(
+            "enterprise_id", "gross_vnd", "scans"
+        )
+    )
+    rebuild_day(data.first_day)
+    again = sorted(
+        EnterpriseDay.objects.filter(day=data.first_day).values_list(
+            "enterprise_id", "gross_vnd", "scans"
+        )
+    )
+    assert first == again
+    assert ProvinceDay.objects.filter(day=data.first_day).count() == 1
+
+
+def test_the_scheduled_refresh_rebuilds_days_whose_orders_changed(data):
+    # given the rollups are up to date
+    rebuild(data)
+    refresh_rollups(today=data.today)
+    # when a part placed on the second day is delivered later
+    part = SubOrder.objects.get(created_at__date=data.second_day, status=SubOrder.Status.SHIPPED)
+    part.status = SubOrder.Status.DELIVERED
+    part.save()
+    days = refresh_rollups(today=data.today)
+    # then its day is rebuilt and the figure moves
+    assert data.second_day in days
+    assert Figures(Period(data.first_day, data.today)).summary()["delivered_vnd"] == 310_000
