@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import URLPattern, reverse
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
 from marketplace import admin_import  # noqa: F401  (registers its own admin URL and menu item)
 from marketplace.admin_orders import SubOrderViewSet
+from marketplace.admin_settlement import SettlementMenuItem, settlement_urls
 from marketplace.admin_traceability import TraceabilityGroup, register_policies
 from marketplace.admin_views import MarketplaceGroup
 from marketplace.models import Enterprise, Product, SubOrder
@@ -41,6 +44,22 @@ def register_marketplace_viewsets() -> MarketplaceGroup:
 @hooks.register("register_admin_viewset")
 def register_order_viewset() -> SubOrderViewSet:
     return SubOrderViewSet("orders")
+
+
+@hooks.register("register_admin_urls")
+def register_settlement_urls() -> list[URLPattern]:
+    return settlement_urls()
+
+
+@hooks.register("register_reports_menu_item")
+def register_settlement_menu_item() -> SettlementMenuItem:
+    return SettlementMenuItem(
+        gettext_lazy("Settlement"),
+        reverse("marketplace_settlement"),
+        name="settlement",
+        icon_name="table",
+        order=800,
+    )
 
 
 @hooks.register("register_admin_viewset")
