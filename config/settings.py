@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "insights.visits.StorefrontVisitsMiddleware",
     # Axes must be last: it turns lockouts raised by the backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
