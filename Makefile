@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 PORT ?= 8000
 DEMO_ENV := DEBUG=true
 
-.PHONY: run test lint install install-dev messages compilemessages clean
+.PHONY: run test lint install install-dev messages compilemessages clean bench bench-peer
 
 $(VENV)/.installed-run: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,18 @@ lint: $(VENV)/.installed-dev
 
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Load benchmark (not part of `make test`): see bench/README.md. BENCH_PRODUCTS=2000,100000
+# runs both sizes; `make bench-peer` also runs the django-oscar peer and records the ratios.
+BENCH_PRODUCTS ?= 2000
+BENCH_ARGS ?=
+
+bench: $(VENV)/.installed-dev
+	command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk)
+	$(PY) bench/pages.py --products $(BENCH_PRODUCTS) $(BENCH_ARGS)
+
+bench-peer:
+	$(MAKE) bench BENCH_ARGS="$(BENCH_ARGS) --peer"
 
 # Translators: extract strings, then fill locale/*/LC_MESSAGES/django.po and compile.
 messages: $(VENV)/.installed-dev
