@@ -116,6 +116,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
 ]
+if TESTING:
+    # N+1 detection (django-zeal, a dev dependency): it patches the ORM at start-up and only
+    # reports inside zeal_context(), which the page budget tests open (tests/performance/).
+    INSTALLED_APPS.append("zeal")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
