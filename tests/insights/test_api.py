@@ -143,3 +143,17 @@ def test_rebuild_rollups_command_covers_the_range(data):
         verbosity=0,
     )
     assert ProvinceDay.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [("series", 8), ("communes", 10), ("groups", 10), ("open", 20)],
+)
+def test_each_endpoint_costs_a_fixed_number_of_queries(
+    client, data, token, django_assert_num_queries, path, queries
+):
+    rebuild(data)
+    period = {"from": data.first_day.isoformat(), "to": data.today.isoformat()}
+    client.get(SUMMARY, period, headers=bearer(token))  # the token's last use is recorded once
+    with django_assert_num_queries(queries):
+        client.get(f"/api/v1/insights/{path}/", period, headers=bearer(token))

@@ -168,3 +168,13 @@ def test_dashboard_costs_a_fixed_number_of_queries(
     client.get("/admin/insights/", period(data))
     with django_assert_num_queries(57):
         client.get("/admin/insights/", period(data))
+
+
+def test_enterprise_dashboard_costs_a_fixed_number_of_queries(
+    client, data, django_assert_num_queries
+):
+    rebuild(data)
+    client.force_login(member_of(data.a))
+    client.get("/admin/insights/enterprise/", period(data))
+    with django_assert_num_queries(45):
+        client.get("/admin/insights/enterprise/", period(data))
