@@ -134,6 +134,8 @@ class SeriesOut(Schema):
 class CommuneRow(SalesRow):
     ward_code: int
     commune: str
+    enterprises_registered: int
+    enterprises_approved: int
     enterprises_taking_part: int
     enterprises_active: int
 

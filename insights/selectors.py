@@ -44,6 +44,7 @@ TABLES: dict[str, tuple[Any, str]] = {
 }
 SCOPED_TABLES = {"enterprises", "products"}
 EXPIRY_WARNING_DAYS = 90
+ENTERPRISE_COUNTS = ("enterprises_registered", "enterprises_approved", "enterprises_taking_part")
 
 
 def approved_by(end: datetime.datetime) -> Q:
@@ -191,21 +192,30 @@ class Figures:
         rows = Enterprise.objects.order_by()
         return rows if not self.scoped else rows.filter(pk__in=self.enterprise_ids)
 
+    def enterprise_counts(self, by: str = "") -> dict[Any, dict[str, int]]:
+        """Enterprises registered and approved in the period and taking part at its end, in
+        total or by `by` ("ward_code" or "kind"): one query."""
+        start, _ = day_bounds(self.period.start)
+        _, end = day_bounds(self.period.end)
+        counts = {
+            "enterprises_registered": Count(
+                "id", filter=Q(created_at__gte=start, created_at__lt=end)
+            ),
+            "enterprises_approved": Count(
+                "id", filter=Q(approved_at__gte=start, approved_at__lt=end)
+            ),
+            "enterprises_taking_part": Count("id", filter=approved_by(end)),
+        }
+        if not by:
+            return {(): self.enterprises().aggregate(**counts)}
+        rows = self.enterprises().values(by).annotate(**counts)
+        return {row.pop(by): row for row in rows}
+
     def catalogue(self) -> dict[str, int]:
         """Enterprises, products and OCOP certificates: registered and approved in the period,
         and as they stand at its end."""
-        start, _ = day_bounds(self.period.start)
         _, end = day_bounds(self.period.end)
-        in_period = {"gte": start, "lt": end}
-        figures = self.enterprises().aggregate(
-            enterprises_registered=Count(
-                "id", filter=Q(**{f"created_at__{k}": v for k, v in in_period.items()})
-            ),
-            enterprises_approved=Count(
-                "id", filter=Q(**{f"approved_at__{k}": v for k, v in in_period.items()})
-            ),
-            enterprises_taking_part=Count("id", filter=approved_by(end)),
-        )
+        figures = dict(self.enterprise_counts()[()])
         products = Product.objects.order_by()
         certificates = Certificate.objects.filter(kind=Certificate.Kind.OCOP).order_by()
         if self.scoped:
@@ -273,13 +283,7 @@ class Figures:
     def by_commune(self) -> list[dict[str, Any]]:
         """Sales by the sellers' commune, with the enterprises taking part and those that sold."""
         rows = {row["ward_code"]: row for row in self.sales("communes", ("ward_code",))}
-        _, end = day_bounds(self.period.end)
-        taking_part = dict(
-            self.enterprises()
-            .filter(approved_by(end))
-            .values_list("ward_code")
-            .annotate(count=Count("id"))
-        )
+        counts = self.enterprise_counts("ward_code")
         active: dict[int, set[int]] = {}
         stored = self.stored(EnterpriseDay).filter(gross_vnd__gt=0)
         for ward_code, enterprise_id in stored.values_list("ward_code", "enterprise_id").distinct():
@@ -288,28 +292,22 @@ class Figures:
             if live.gross_vnd > 0:
                 active.setdefault(live.ward_code, set()).add(live.enterprise_id)
         result = []
-        for ward_code in sorted(set(rows) | set(taking_part)):
+        for ward_code in sorted(set(rows) | set(counts)):
             row = rows.get(ward_code) or {"ward_code": ward_code, **zero_sales()}
             row["commune"] = ward_name(ward_code) or str(ward_code)
-            row["enterprises_taking_part"] = taking_part.get(ward_code, 0)
+            row.update(counts.get(ward_code) or dict.fromkeys(ENTERPRISE_COUNTS, 0))
             row["enterprises_active"] = len(active.get(ward_code, ()))
             result.append(row)
         return sorted(result, key=lambda row: (-row["gross_vnd"], row["commune"]))
 
     def by_kind(self) -> list[dict[str, Any]]:
         rows = {row["kind"]: row for row in self.sales("communes", ("kind",))}
-        _, end = day_bounds(self.period.end)
-        counts = dict(
-            self.enterprises()
-            .filter(approved_by(end))
-            .values_list("kind")
-            .annotate(count=Count("id"))
-        )
+        counts = self.enterprise_counts("kind")
         result = []
         for kind, label in Enterprise.Kind.choices:
             row = rows.get(kind) or {"kind": kind, **zero_sales()}
             row["label"] = str(label)
-            row["enterprises_taking_part"] = counts.get(kind, 0)
+            row.update(counts.get(kind) or dict.fromkeys(ENTERPRISE_COUNTS, 0))
             result.append(row)
         return result
 

@@ -71,6 +71,14 @@ def sales_columns() -> list[Column]:
     ]
 
 
+def enterprise_columns() -> list[Column]:
+    return [
+        Column("enterprises_registered", _("Enterprises registered")),
+        Column("enterprises_approved", _("Enterprises approved")),
+        Column("enterprises_taking_part", _("Enterprises taking part")),
+    ]
+
+
 def sales_table(
     name: str, title: Any, leading: list[Column], rows: list[dict[str, Any]], label: str
 ) -> Table:
@@ -92,17 +100,14 @@ def months_table(figures: Figures) -> Table:
 def communes_table(figures: Figures) -> Table:
     leading = [
         Column("commune", _("Commune or ward"), "text"),
-        Column("enterprises_taking_part", _("Enterprises taking part")),
+        *enterprise_columns(),
         Column("enterprises_active", _("Enterprises that sold")),
     ]
     return sales_table("communes", _("Sales by commune"), leading, figures.by_commune(), "commune")
 
 
 def kinds_table(figures: Figures) -> Table:
-    leading = [
-        Column("label", _("Kind of enterprise"), "text"),
-        Column("enterprises_taking_part", _("Enterprises taking part")),
-    ]
+    leading = [Column("label", _("Kind of enterprise"), "text"), *enterprise_columns()]
     return sales_table(
         "kinds", _("Sales by kind of enterprise"), leading, figures.by_kind(), "label"
     )

@@ -68,10 +68,14 @@ def test_breakdowns_by_commune_kind_method_and_group(data):
     assert communes[PHU_THINH]["gross_vnd"] == 90_000  # B: 30k + 60k
     assert communes[PHU_THINH]["enterprises_taking_part"] == 2  # B and C
     assert communes[PHU_THINH]["enterprises_active"] == 1
+    assert communes[TAN_CUONG]["enterprises_registered"] == 2  # A and the pending one
+    assert communes[TAN_CUONG]["enterprises_approved"] == 1
     methods = {row["payment_method"]: row["orders"] for row in figures.by_method()}
     assert methods == {"cod": 4, "momo": 1, "vnpay": 2, "zalopay": 1}
     kinds = {row["kind"]: row["gross_vnd"] for row in figures.by_kind()}
     assert kinds == {"company": 90_000, "cooperative": 450_000, "household": 0}
+    registered = {row["kind"]: row["enterprises_registered"] for row in figures.by_kind()}
+    assert registered == {"company": 1, "cooperative": 2, "household": 1}
     groups = {(row["ocop_group"], row["stars"]): row["gross_vnd"] for row in figures.by_group()}
     # tea is group 2; A1 carries 4 stars (200k + 100k returned + 100k today); B1's lapsed
     assert groups == {(2, 4): 400_000, (2, 0): 140_000}
