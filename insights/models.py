@@ -76,6 +76,12 @@ class EnterpriseDay(SalesMeasures):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["enterprise", "day"], name="insights_enterprise_by_day"),
             models.Index(fields=["ward_code", "day"], name="insights_enterprise_ward_day"),
+            # distinct sellers of a period, overall and by commune, read from the index alone
+            models.Index(
+                fields=["day", "ward_code", "enterprise"],
+                condition=models.Q(gross_vnd__gt=0),
+                name="insights_enterprise_sold",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,6 +105,11 @@ class ProductDay(SalesMeasures):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["day", "product"], name="insights_product_day"),
             models.Index(fields=["enterprise", "day"], name="insights_product_ent_day"),
+            models.Index(
+                fields=["day", "product"],
+                condition=models.Q(gross_vnd__gt=0),
+                name="insights_product_sold",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ queries whatever the number of orders (the tests pin them).
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -153,15 +154,18 @@ class Figures:
         rows = self.sales("methods", extra=("scans", "suspicious_scans") if self.scoped else ())
         return rows[0] if rows else {**zero_sales(), "scans": 0, "suspicious_scans": 0}
 
-    def sold(self, name: str, field: str) -> set[int]:
-        """The ids (enterprises or products) with at least one order not cancelled."""
+    def sold(self, name: str, field: str) -> int:
+        """How many distinct ids (enterprises or products) had an order not cancelled: counted
+        by the database over the stored days, plus today's ids not seen before (two queries)."""
         model, attribute = TABLES[name]
-        ids = set(
-            self.stored(model).filter(gross_vnd__gt=0).values_list(field, flat=True).distinct()
-        )
-        ids.update(getattr(row, field) for row in self.live_rows(attribute) if row.gross_vnd > 0)
-        ids.discard(None)  # type: ignore[arg-type]
-        return ids
+        stored = self.stored(model).filter(gross_vnd__gt=0)
+        count = int(stored.aggregate(count=Count(field, distinct=True))["count"])
+        live = {getattr(row, field) for row in self.live_rows(attribute) if row.gross_vnd > 0}
+        live.discard(None)
+        if live:
+            seen = stored.filter(**{f"{field}__in": live}).values_list(field, flat=True)
+            count += len(live - set(seen.distinct()))
+        return count
 
     def province(self) -> dict[str, int]:
         """Checkouts and scans (all labels, unknown serials included) and visits."""
@@ -259,8 +263,8 @@ class Figures:
         """Every headline figure of the period (see docs/insights.md for each definition)."""
         sales = self.totals()
         figures: dict[str, Any] = self.catalogue()
-        figures["enterprises_active"] = len(self.sold("enterprises", "enterprise_id"))
-        figures["products_sold"] = len(self.sold("products", "product_id"))
+        figures["enterprises_active"] = self.sold("enterprises", "enterprise_id")
+        figures["products_sold"] = self.sold("products", "product_id")
         figures.update({name: sales[name] for name in SALES_MEASURES})
         figures["revenue_vnd"] = sales["gross_vnd"]
         if self.scoped:
@@ -284,19 +288,26 @@ class Figures:
         """Sales by the sellers' commune, with the enterprises taking part and those that sold."""
         rows = {row["ward_code"]: row for row in self.sales("communes", ("ward_code",))}
         counts = self.enterprise_counts("ward_code")
-        active: dict[int, set[int]] = {}
         stored = self.stored(EnterpriseDay).filter(gross_vnd__gt=0)
-        for ward_code, enterprise_id in stored.values_list("ward_code", "enterprise_id").distinct():
-            active.setdefault(ward_code, set()).add(enterprise_id)
-        for live in self.live_rows("enterprises"):
-            if live.gross_vnd > 0:
-                active.setdefault(live.ward_code, set()).add(live.enterprise_id)
+        active: dict[int, int] = defaultdict(int)
+        active.update(
+            stored.values_list("ward_code").annotate(count=Count("enterprise_id", distinct=True))
+        )
+        live = {
+            (row.ward_code, row.enterprise_id)
+            for row in self.live_rows("enterprises")
+            if row.gross_vnd > 0
+        }
+        if live:
+            seen = stored.filter(enterprise_id__in={pk for _ward, pk in live})
+            for ward_code, _pk in live - set(seen.values_list("ward_code", "enterprise_id")):
+                active[ward_code] += 1
         result = []
         for ward_code in sorted(set(rows) | set(counts)):
             row = rows.get(ward_code) or {"ward_code": ward_code, **zero_sales()}
             row["commune"] = ward_name(ward_code) or str(ward_code)
             row.update(counts.get(ward_code) or dict.fromkeys(ENTERPRISE_COUNTS, 0))
-            row["enterprises_active"] = len(active.get(ward_code, ()))
+            row["enterprises_active"] = active[ward_code]
             result.append(row)
         return sorted(result, key=lambda row: (-row["gross_vnd"], row["commune"]))
 

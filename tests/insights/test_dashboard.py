@@ -166,7 +166,7 @@ def test_dashboard_costs_a_fixed_number_of_queries(
     rebuild(data)
     client.force_login(officer)
     client.get("/admin/insights/", period(data))
-    with django_assert_num_queries(61):
+    with django_assert_num_queries(64):
         client.get("/admin/insights/", period(data))
 
 
@@ -176,5 +176,5 @@ def test_enterprise_dashboard_costs_a_fixed_number_of_queries(
     rebuild(data)
     client.force_login(member_of(data.a))
     client.get("/admin/insights/enterprise/", period(data))
-    with django_assert_num_queries(49):
+    with django_assert_num_queries(51):
         client.get("/admin/insights/enterprise/", period(data))
