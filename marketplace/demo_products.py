@@ -54,6 +54,7 @@ from marketplace.models import (
     ProductImage,
     Variant,
 )
+from marketplace.search.text import both_spellings
 from marketplace.services.catalogue import refresh_ocop_badges
 from marketplace.slugs import vietnamese_slug
 from traceability.models import Certificate
@@ -170,6 +171,7 @@ def _product(
         enterprise=enterprise,
         category=context.categories[template.category],
         name=name,
+        search_text=both_spellings(name),
         slug=slug,
         description=_paragraphs(description),
         origin_ward_code=ward_code,

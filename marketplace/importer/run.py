@@ -28,6 +28,7 @@ from marketplace.importer.groups import (
 )
 from marketplace.importer.report import ImportReport, ProgressCallback
 from marketplace.models import Category, Enterprise, EnterpriseEvent, Product, ProductEvent, Variant
+from marketplace.search.text import both_spellings
 from marketplace.services import refresh_ocop_badges, refresh_product_summaries
 from marketplace.services.enterprises import unique_enterprise_slug
 from marketplace.slugs import vietnamese_slug
@@ -416,6 +417,9 @@ class ImportRun:
                 group.is_changed = True
                 changed.append(group.instance)
                 changed_fields.update(fields)
+                if "name" in fields:
+                    group.instance.search_text = both_spellings(group.instance.name)
+                    changed_fields.add("search_text")
         _bulk_update(Product, changed, {*changed_fields, "updated_at"})
         self.written += changed
         status = Product.Status.PUBLISHED if self.publish else Product.Status.PENDING_REVIEW
@@ -430,6 +434,7 @@ class ImportRun:
                 enterprise=enterprise,
                 category=group.category,
                 name=name,
+                search_text=both_spellings(name),
                 slug=slug,
                 description=group.get("description") or "",
                 origin_ward_code=enterprise.ward_code,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -92,6 +92,9 @@ class Product(index.Indexed, ClusterableModel):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
     )
     name = models.CharField(_("name"), max_length=200)
+    # The name in both spellings (canonical and folded), kept by save() and by the search
+    # index's upkeep (marketplace/search/indexing.py), for the name-first ranking on PostgreSQL.
+    search_text = models.TextField(editable=False, blank=True, default="")
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     description = RichTextField(
         _("description"), blank=True, features=["h3", "bold", "italic", "ol", "ul", "link"]
@@ -180,6 +183,13 @@ class Product(index.Indexed, ClusterableModel):
     @classmethod
     def get_indexed_objects(cls) -> models.QuerySet[Product]:
         return cls.objects.select_related("enterprise", "category").prefetch_related("variants")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = both_spellings(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def search_name(self) -> str:
         return normalize(self.name)

@@ -10,6 +10,7 @@ import unicodedata
 from collections import Counter
 
 import pytest
+from django.db import connection
 
 from accounts.divisions import ward_name
 from accounts.roles import Role, assign_role
@@ -444,8 +445,11 @@ def test_a_search_page_costs_a_fixed_number_of_queries(
 ):
     # given: the footer settings' row exists (the first page view creates it)
     client.get("/san-pham/")
-    # site, footer settings, filter categories, engine, count, page, facets (3), categories
-    with django_assert_num_queries(10):
+    # site, footer settings, filter categories, engine, count, page, facets (3), categories;
+    # on PostgreSQL the engine query is preceded by the names' (which, when it alone finds
+    # MAX_RANKED products, spares the engine's)
+    engine = 2 if connection.vendor == "postgresql" else 1
+    with django_assert_num_queries(9 + engine):
         response = client.get("/san-pham/", {"q": "che"})
     assert response.status_code == 200
 
