@@ -30,7 +30,7 @@ from wagtail.permissions import policy_registry
 from accounts.divisions import province_name
 from marketplace.admin_forms import ScopedEnterpriseForm, _ward_field
 from marketplace.admin_views import Action, ScopedViewSet, status_column
-from marketplace.models import Variant
+from marketplace.models import OrderLine, Variant
 from marketplace.scoping import EnterpriseScopedPolicy, enterprise_ids_for, enterprises_for
 from traceability import services
 from traceability.conf import setting
@@ -444,7 +444,17 @@ class LotReportView(WagtailAdminTemplateMixin, TemplateView):
             scoped(Batch, self.request.user).select_related("variant__product", "enterprise"),
             pk=self.kwargs["pk"],
         )
-        return {**super().get_context_data(**kwargs), **lot_report(batch=batch)}
+        # forward into the orders shipped from this lot (traceability does not know orders)
+        order_lines = (
+            OrderLine.objects.filter(batch=batch)
+            .select_related("sub_order__order")
+            .order_by("-sub_order__shipped_at", "-pk")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            **lot_report(batch=batch),
+            "order_lines": list(order_lines),
+        }
 
 
 # --- Viewsets ---------------------------------------------------------------------------------

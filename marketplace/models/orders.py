@@ -265,7 +265,8 @@ class SubOrder(models.Model):
     def lines_text(self) -> str:
         return "; ".join(
             f"{line.product_name} – {line.variant_name} × {line.quantity}"
-            for line in self.lines.all()
+            + (f" ({_('lot')} {line.batch.lot})" if line.batch_id and line.batch else "")
+            for line in self.lines.select_related("batch")
         )
 
     lines_text.short_description = _("products")  # type: ignore[attr-defined]
@@ -291,6 +292,16 @@ class OrderLine(models.Model):
     unit_price_vnd = models.PositiveBigIntegerField(_("unit price (đồng)"))
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total_vnd = models.PositiveBigIntegerField(_("amount (đồng)"))
+    # The lot the packs were taken from, allocated when the part ships (services.orders): the
+    # link from a lot forward to the orders, for a recall.
+    batch = models.ForeignKey(
+        "traceability.Batch",
+        verbose_name=_("lot"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("order line")

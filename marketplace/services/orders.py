@@ -57,6 +57,7 @@ from marketplace.order_notifications import (
     settle_cancelled_sub_order,
 )
 from marketplace.statemachine import StatusMachine, Transition
+from traceability.selectors import published_batches
 
 Status = SubOrder.Status
 
@@ -382,6 +383,8 @@ def _transition(
             transaction.on_commit(
                 lambda: settle_cancelled_sub_order.enqueue(sub_order_id=locked.pk)
             )
+        if action == "ship":
+            allocate_lots(locked)
         if action == "deliver":
             who = str(getattr(actor, "phone", "") or "enterprise")
             transaction.on_commit(
@@ -395,13 +398,47 @@ def _transition(
     return locked
 
 
+def allocate_lots(sub_order: SubOrder) -> None:
+    """Record on each line of a shipping part the lot its packs came from: the newest published
+    lot of the variant produced by today and not expired. Lines that already have one, or whose
+    variant has no such lot, are left as they are. Two queries, three with lots to write."""
+    today = timezone.localdate()
+    lines = [
+        line
+        for line in OrderLine.objects.filter(sub_order=sub_order, batch__isnull=True)
+        if line.variant_id is not None
+    ]
+    if not lines:
+        return
+    newest: dict[int, int] = {}
+    candidates = (
+        published_batches()
+        .filter(
+            variant_id__in={line.variant_id for line in lines},
+            production_date__lte=today,
+        )
+        .exclude(expiry_date__lt=today)
+        .order_by("variant_id", "-production_date", "-pk")
+        .values_list("variant_id", "pk")
+    )
+    for variant_id, batch_id in candidates:
+        newest.setdefault(variant_id, batch_id)
+    allocated = []
+    for line in lines:
+        if line.variant_id in newest:
+            line.batch_id = newest[line.variant_id]
+            allocated.append(line)
+    OrderLine.objects.bulk_update(allocated, ["batch"])
+
+
 def confirm_sub_order(*, sub_order_id: int, actor: User | None) -> SubOrder:
     """The enterprise accepts its part of an order. Raises InvalidTransition unless placed."""
     return _transition(sub_order_id=sub_order_id, action="confirm", actor=actor)
 
 
 def ship_sub_order(*, sub_order_id: int, actor: User | None) -> SubOrder:
-    """The parcel left the enterprise. Raises InvalidTransition unless confirmed."""
+    """The parcel left the enterprise; its lines get their lots (`allocate_lots`). Raises
+    InvalidTransition unless confirmed."""
     return _transition(sub_order_id=sub_order_id, action="ship", actor=actor)
 
 
