@@ -179,6 +179,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -192,6 +193,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "ocop-default",
+            # Room for the product cards' fragments beside the rate-limit counters (the default,
+            # 300, is culled by a burst of trace-page visitors). About 1 KB a card.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 
