@@ -158,3 +158,14 @@ def test_the_scheduled_refresh_rebuilds_days_whose_orders_changed(data):
     # then its day is rebuilt and the figure moves
     assert data.second_day in days
     assert Figures(Period(data.first_day, data.today)).summary()["delivered_vnd"] == 310_000
+
+
+def test_cached_figures_follow_a_rebuild(data):
+    # given figures read (and cached) before the second day is rebuilt
+    rebuild_day(data.first_day)
+    period = Period(data.first_day, data.today)
+    assert Figures(period).summary()["orders"] == 7  # first day and today
+    # when the second day is rolled up
+    rebuild_day(data.second_day)
+    # then the cache is not served stale
+    assert Figures(period).summary()["orders"] == 8
