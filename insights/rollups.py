@@ -172,11 +172,31 @@ def compute_day(day: datetime.date) -> DayRollup:
     """The figures of the local `day`, computed from the source rows (no writes).
 
     Nine small queries whatever the volume (sub-orders by enterprise, commune and payment
-    method; lines by product and by group; units; scans; checkouts; categories), each grouped
-    by the database, so that a day of thousands of orders takes a fraction of a second."""
+    method; lines by product and by group; units by payment method; scans; checkouts;
+    categories), each grouped by the database, so that Python only builds the rows."""
     source = DaySource(day)
     rollup = DayRollup(day=day)
-    enterprise_units = source.units("sub_order__enterprise_id")
+    product = "variant__product__"
+    group_of = _group_of_path()
+    rollup.products = [
+        ProductDay(
+            day=day,
+            enterprise_id=row["sub_order__enterprise_id"],
+            product_id=row[f"{product}id"],
+            ocop_group=group_of.get((row[f"{product}category__path"] or "")[: Category.steplen], 0),
+            stars=row[f"{product}ocop_badge_stars"] or 0,
+            **measures_of(row),
+        )
+        for row in source.lines(
+            "sub_order__enterprise_id",
+            f"{product}id",
+            f"{product}category__path",
+            f"{product}ocop_badge_stars",
+        )
+    ]
+    enterprise_units: dict[int, int] = defaultdict(int)
+    for product_row in rollup.products:
+        enterprise_units[product_row.enterprise_id] += product_row.items
     enterprises: dict[int, EnterpriseDay] = {}
     for row in source.parts("enterprise_id", "enterprise__ward_code", "enterprise__kind"):
         enterprises[row["enterprise_id"]] = EnterpriseDay(
@@ -233,24 +253,6 @@ def compute_day(day: datetime.date) -> DayRollup:
             )
         )
 
-    product = "variant__product__"
-    group_of = _group_of_path()
-    rollup.products = [
-        ProductDay(
-            day=day,
-            enterprise_id=row["sub_order__enterprise_id"],
-            product_id=row[f"{product}id"],
-            ocop_group=group_of.get((row[f"{product}category__path"] or "")[: Category.steplen], 0),
-            stars=row[f"{product}ocop_badge_stars"] or 0,
-            **measures_of(row),
-        )
-        for row in source.lines(
-            "sub_order__enterprise_id",
-            f"{product}id",
-            f"{product}category__path",
-            f"{product}ocop_badge_stars",
-        )
-    ]
     groups: dict[tuple[int, int], GroupDay] = {}
     for row in source.lines(f"{product}category__path", f"{product}ocop_badge_stars"):
         key = (

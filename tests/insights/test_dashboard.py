@@ -166,7 +166,7 @@ def test_dashboard_costs_a_fixed_number_of_queries(
     rebuild(data)
     client.force_login(officer)
     client.get("/admin/insights/", period(data))  # the stored days' part is cached after this
-    with django_assert_num_queries(49):
+    with django_assert_num_queries(48):
         client.get("/admin/insights/", period(data))
 
 
@@ -176,5 +176,5 @@ def test_enterprise_dashboard_costs_a_fixed_number_of_queries(
     rebuild(data)
     client.force_login(member_of(data.a))
     client.get("/admin/insights/enterprise/", period(data))  # as above, cached after this
-    with django_assert_num_queries(43):
+    with django_assert_num_queries(42):
         client.get("/admin/insights/enterprise/", period(data))
