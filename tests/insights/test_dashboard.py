@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.roles import Role, assign_role
+from insights.exports import vietnamese_font
 from insights.models import ApiToken
 from tests.accounts.factories import UserFactory
 from tests.insights.test_figures import rebuild
@@ -146,6 +147,9 @@ def test_the_monthly_report_opens_as_xlsx_and_pdf(client, data, officer):
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    assert pdf.content.count(b"/Type /Page\n") >= 1
+    font = vietnamese_font()  # a TrueType font with the Vietnamese letters, when installed
+    assert font == "Helvetica" or font.encode() in pdf.content
     assert client.get("/admin/insights/report/", {"month": "2026-13"}).status_code == 400
 
 
