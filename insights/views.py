@@ -199,8 +199,14 @@ class EnterpriseDashboardView(InsightsView):
             Figures(period.previous(), enterprise_ids=scope),
             Figures(period.last_year(), enterprise_ids=scope),
         )
+        ids = enterprise_ids_for(self.request.user)
         context.update(
             enterprise=enterprise,
+            choices=(
+                Enterprise.objects.filter(pk__in=ids).order_by("name")
+                if ids and len(ids) > 1
+                else None
+            ),
             cards=cards,
             tables=[build(figures) for build in ENTERPRISE_TABLES.values()],
             query=f"{self.period_query(period)}&enterprise={enterprise.pk}",

@@ -182,3 +182,16 @@ def test_enterprise_dashboard_costs_a_fixed_number_of_queries(
     client.get("/admin/insights/enterprise/", period(data))  # as above, cached after this
     with django_assert_num_queries(42):
         client.get("/admin/insights/enterprise/", period(data))
+
+
+def test_a_member_of_two_enterprises_chooses_between_them(client, data):
+    rebuild(data)
+    user = member_of(data.a)
+    MembershipFactory(enterprise=data.b, user=user)
+    client.force_login(user)
+    response = client.get("/admin/insights/enterprise/", {**period(data), "enterprise": data.b.pk})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f'<option value="{data.a.pk}"' in text
+    assert f'<option value="{data.b.pk}" selected' in text
+    assert "90.000\u00a0₫" in text
