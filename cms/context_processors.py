@@ -8,12 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 from wagtail.models import Site
 
+from cms.languages import language_links
 from cms.models import CampaignPage, OperatorSettings
 from marketplace.cart_session import cart_item_count
 
@@ -58,22 +58,11 @@ def menu_items(request: HttpRequest, name: str) -> list[dict[str, Any]]:
 
 
 def site_chrome(request: HttpRequest) -> dict[str, Any]:
-    current = get_language() or settings.LANGUAGE_CODE
-    path = request.get_full_path()
-    language_links = [
-        {
-            "code": code,
-            "name": name,
-            "url": request.build_absolute_uri(translate_url(path, code)),
-            "is_current": code == current,
-        }
-        for code, name in settings.LANGUAGES
-    ]
     return {
         "site_chrome": {
             "site_name": settings.WAGTAIL_SITE_NAME,
             "operator_name": settings.OPERATOR_NAME,
-            "language_links": language_links,
+            "language_links": language_links(request),
             "search_url": _reverse_or_none("marketplace:catalogue"),
             "cart_url": _reverse_or_none("marketplace:cart"),
             "cart_count": SimpleLazyObject(lambda: cart_item_count(request)),

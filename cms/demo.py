@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
+from wagtail.rich_text import RichText
 
 from cms.models import (
     CampaignPage,
@@ -152,7 +153,7 @@ def seed_site() -> None:
         settings.hotline = "0208 3855 123"
         settings.email = "hotro@ocop.example.vn"
         settings.save()
-    home = HomePage.objects.get()
+    home = site.root_page.specific
     pages = {slug: _content_page(home, slug, *texts) for slug, *texts in CONTENT_PAGES}
     news_index = _child(home, NewsIndexPage, "tin-tuc", title="Tin tức", intro=_NEWS_INTRO)
     stories = _child(
@@ -174,6 +175,7 @@ def seed_site() -> None:
         _story(stories, enterprise, *STORIES[n], pictures[-1 - n] if pictures else NO_PICTURE, n)
     campaign = _campaign(home, pictures[0] if pictures else NO_PICTURE)
     _home_blocks(home, pictures[0] if pictures else NO_PICTURE, campaign)
+    _english(home, pages["gioi-thieu"])
     if not settings.main_menu:
         settings.main_menu = [
             _link("Sản phẩm", url="/san-pham/"),
@@ -186,6 +188,78 @@ def seed_site() -> None:
             _link(pages[slug].title, page=pages[slug]) for slug, *_texts in CONTENT_PAGES
         ]
         settings.save()
+
+
+# The English home and "about" pages: the same blocks, with their words translated.
+ENGLISH_HOME_TITLE = "Thái Nguyên OCOP Marketplace"
+ENGLISH_HEADINGS = {
+    "Chè Thái Nguyên và đặc sản OCOP, mua tận gốc": (
+        "Thái Nguyên tea and OCOP specialities, bought at the source"
+    ),
+    "Được mua nhiều": "Most bought",
+    "Danh mục": "Categories",
+    "OCOP 5 sao": "5-star OCOP",
+    "Mới lên sàn": "New on the marketplace",
+    "Quét mã QR, biết chè từ đâu": "Scan the QR code, see where the tea comes from",
+    "Cơ sở tiêu biểu": "Producers to know",
+    "Tin mới": "Latest news",
+}
+ENGLISH_TEXTS = {
+    "hero": (
+        "From the Tân Cương and La Bằng tea hills to your kitchen, every pack carries a QR code "
+        "that tells where it comes from.",
+        "Tết gifts",
+    ),
+    "scan_to_trace": (
+        "<p>Every lot sold here is declared with its growing area, its picking day and its "
+        "processing steps.</p>",
+        [
+            "Open your phone's camera and point it at the QR code on the pack.",
+            "See the producer, the tea hill, the picking and roasting days of that very lot.",
+            "Something looks wrong? Report a suspected fake right on the page.",
+        ],
+    ),
+}
+ENGLISH_ABOUT = (
+    "About the marketplace",
+    "The Thái Nguyên OCOP Marketplace is where the province's companies, cooperatives and "
+    "household producers sell their own specialities directly, each product with a QR code "
+    "that traces its origin.",
+    "<p>The marketplace is run by the Thái Nguyên Department of Industry and Trade, to bring "
+    "Tân Cương, La Bằng and Trại Cài tea and the province's other OCOP products to buyers "
+    "without layers of middlemen.</p><p>Every seller is vetted by the Department and every "
+    "OCOP star shown rests on a recognition decision that is still valid. When you buy, you "
+    "know who made the product, on which hill it grew and on which day it was picked.</p>",
+)
+
+
+def _english(home: HomePage, about: ContentPage) -> None:
+    """The home and "about" pages in English, as an editor would translate them: copied into
+    the English locale (Wagtail's built-in i18n), then their words replaced and published."""
+    english = Locale.objects.filter(language_code="en").first()
+    if english is None or home.get_translation_or_none(english) is not None:
+        return
+    home_en = home.copy_for_translation(english).specific
+    home_en.title = ENGLISH_HOME_TITLE
+    home_en.seo_title = "Thái Nguyên OCOP Marketplace – specialities and genuine tea"
+    home_en.search_description = (
+        "OCOP products and Thái Nguyên tea from the province's producers, each traced by QR code."
+    )
+    for block in home_en.body:
+        value = block.value
+        if "heading" in value:
+            value["heading"] = ENGLISH_HEADINGS.get(value["heading"], value["heading"])
+        if block.block_type == "hero":
+            value["text"], value["cta_label"] = ENGLISH_TEXTS["hero"]
+        if block.block_type == "scan_to_trace":
+            text, steps = ENGLISH_TEXTS["scan_to_trace"]
+            value["text"] = RichText(text)
+            value["steps"] = steps
+    home_en.save_revision().publish()
+    about_en = about.copy_for_translation(english).specific
+    about_en.title, about_en.intro, body = ENGLISH_ABOUT
+    about_en.body = [("rich_text", RichText(body))]
+    about_en.save_revision().publish()
 
 
 _NEWS_INTRO = "Tin về chè, sản phẩm OCOP và hoạt động của sàn thương mại điện tử tỉnh."

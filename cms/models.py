@@ -12,7 +12,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -24,7 +24,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Locale, Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -36,6 +36,7 @@ from cms.blocks import (
     renditions_prefetch,
 )
 from cms.choosers import enterprise_chooser_viewset, product_chooser_viewset
+from cms.languages import language_links
 from marketplace.selectors import CatalogueFilters, storefront_products
 
 DESCRIPTION_LENGTH = 160
@@ -92,6 +93,10 @@ class StorefrontPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["breadcrumbs"] = self.breadcrumbs() if self.depth > 2 else [self]
         context["og_type"] = self.og_type
+        # the switcher leads to this page's translations (one query)
+        context["page_language_links"] = language_links(
+            request, self.get_translations(inclusive=True).live().select_related("locale")
+        )
         return context
 
 
@@ -124,6 +129,18 @@ class HomePage(StorefrontPage):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        """Serve the address from this language's tree, or, where editors have not translated
+        that page yet, from the Vietnamese tree: `/en/tin-tuc/` shows the Vietnamese news
+        (with the interface in English) rather than a 404. Costs a query only on that path."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            default = self.get_translation_or_none(Locale.get_default())
+            if default is None or default.pk == self.pk:
+                raise
+            return default.specific.route(request, path_components)
 
     def social_image(self) -> Any:
         if self.share_image:

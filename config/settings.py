@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "insights",
     # Wagtail
     "wagtail.contrib.settings",
+    # pages translated with Wagtail's built-in i18n: locales, and trees copied for translators
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -257,9 +260,9 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_admin"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-WAGTAIL_I18N_ENABLED = False
+WAGTAIL_I18N_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAIL_CONTENT_LANGUAGES = [("vi", "Tiếng Việt")]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # The province whose wards are preselected in address forms (vietnam-provinces code).
 HOME_PROVINCE_CODE = 19  # Thái Nguyên

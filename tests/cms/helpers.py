@@ -40,7 +40,7 @@ def of_type(items: list[dict[str, Any]], kind: str) -> dict[str, Any]:
 
 
 def home() -> HomePage:
-    return HomePage.objects.get()
+    return HomePage.objects.get(locale__language_code="vi")
 
 
 def image(title: str = "Đồi chè") -> Any:

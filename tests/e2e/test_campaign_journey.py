@@ -24,7 +24,7 @@ def test_editor_builds_a_campaign_and_a_shopper_opens_it(live_server, laptop_pag
     assign_role(editor, Role.EDITOR)
     product = VariantFactory(product__name="Chè móc câu Tân Cương hộp quà").product
     VariantFactory(product__name="Mật ong hoa nhãn")
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="vi")
     start = timezone.localtime() - datetime.timedelta(hours=1)
 
     # 1. The editor adds a campaign under the home page and picks a product for it
