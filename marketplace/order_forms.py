@@ -70,7 +70,11 @@ class CheckoutForm(forms.Form):
         assert isinstance(method_field, forms.ChoiceField)
         province_field.choices = province_choices()
         province_field.initial = home_province_code()
-        province = self.data.get(self.add_prefix("province_code")) or home_province_code()
+        province = (
+            self.data.get(self.add_prefix("province_code"))
+            or self.initial.get("province_code")
+            or home_province_code()
+        )
         try:
             wards = ward_choices(int(province))
         except (TypeError, ValueError):

@@ -102,13 +102,22 @@ def checkout(request: HttpRequest) -> HttpResponse:
     """
     cart_obj = current_cart(request)
     rules = OrderSettings.load(request_or_site=request)
-    initial = {"idempotency_key": uuid.uuid4().hex}
+    initial: dict[str, object] = {"idempotency_key": uuid.uuid4().hex}
     if isinstance(request.user, User):
         initial.update(
             name=request.user.get_full_name(),
             phone=format_phone(request.user.phone) if request.user.phone else "",
             email=request.user.email or "",
         )
+        address = request.user.addresses.order_by("-is_default", "-created_at").first()
+        if address is not None:  # the address of the last order, or the one chosen as default
+            initial.update(
+                name=address.full_name,
+                phone=format_phone(address.phone),
+                province_code=address.province_code,
+                ward_code=address.ward_code,
+                street=address.street,
+            )
     form = CheckoutForm(request.POST or None, initial=initial)
     province = None
     if request.method == "POST" and form.is_valid():
@@ -139,6 +148,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             remember_order(request, order.code)
+            if isinstance(request.user, User):
+                order_services.remember_address(user=request.user, contact=contact)
             messages.success(
                 request,
                 _("Thank you! Your order code is %(code)s. Keep it to follow your order.")

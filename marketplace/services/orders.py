@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.divisions import validate_ward_in_province
-from accounts.models import User
+from accounts.models import Address, User
 from accounts.phone import normalize_phone
+from accounts.services import save_address
 from marketplace import locks
 from marketplace.exceptions import (
     CartEmpty,
@@ -156,6 +157,28 @@ def clean_contact(
         street=street,
         note=note,
     )
+
+
+def remember_address(*, user: User, contact: Contact) -> None:
+    """Keep the delivery address of a signed-in shopper's order for the next checkout, unless
+    they already keep the same one (the first becomes their default)."""
+    kept = Address.objects.filter(
+        user=user,
+        province_code=contact.province_code,
+        ward_code=contact.ward_code,
+        street=contact.street,
+        full_name=contact.name,
+        phone=contact.phone,
+    )
+    if not kept.exists():
+        save_address(
+            user=user,
+            full_name=contact.name,
+            phone=contact.phone,
+            province_code=contact.province_code,
+            ward_code=contact.ward_code,
+            street=contact.street,
+        )
 
 
 def cod_refusals(*, phone: str) -> int:

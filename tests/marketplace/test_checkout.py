@@ -260,3 +260,24 @@ def test_checkout_is_prefilled_for_a_signed_in_shopper(client):
     assert form.initial["phone"] == "0987 654 321"
     assert form.initial["email"] == "an@example.vn"
     assert form.initial["name"] == user.get_full_name()
+
+
+def test_a_signed_in_shoppers_address_is_kept_once_and_fills_the_next_checkout(client):
+    # given: a shopper in Hà Nội
+    shopper = UserFactory()
+    client.force_login(shopper)
+    hanoi = {**FORM, "province_code": "1", "ward_code": "4", "street": "8 Hàng Bông"}
+    for key in ("first", "second"):
+        _fill_cart(client, VariantFactory(stock=5))
+        client.post(reverse("marketplace:checkout"), {**hanoi, "idempotency_key": key})
+    # then: two orders, one address kept, and it fills the next checkout
+    assert Order.objects.filter(user=shopper).count() == 2
+    address = shopper.addresses.get()
+    assert (address.province_code, address.ward_code, address.is_default) == (1, 4, True)
+    _fill_cart(client, VariantFactory(stock=5))
+    form = client.get(reverse("marketplace:checkout")).context["form"]
+    assert (form["province_code"].value(), form["ward_code"].value()) == (1, 4)
+    assert form["street"].value() == "8 Hàng Bông"
+    assert ("4", "Phường Ba Đình") in [
+        (str(value), str(label)) for value, label in form.fields["ward_code"].choices
+    ]
