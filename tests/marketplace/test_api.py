@@ -666,6 +666,11 @@ def test_the_openapi_document_describes_the_endpoints_and_their_filters(client):
         "/api/v1/cart/lines/{line_id}/",
         "/api/v1/checkout/",
         "/api/v1/orders/{code}/",
+        "/api/v1/insights/summary/",
+        "/api/v1/insights/series/",
+        "/api/v1/insights/communes/",
+        "/api/v1/insights/groups/",
+        "/api/v1/insights/open/",
     }
     listing = document["paths"]["/api/v1/products/"]["get"]
     parameters = {parameter["name"]: parameter for parameter in listing["parameters"]}
