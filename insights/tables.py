@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from insights.periods import Period
 from insights.selectors import Figures
 from marketplace.models import PaymentMethod
 
@@ -257,3 +258,12 @@ def change(value: float | None, earlier: float | None) -> float | None:
     if value is None or not earlier:
         return None
     return round(100 * (value - earlier) / earlier, 1)
+
+
+def province_dashboard(period: Period) -> tuple[list[dict[str, Any]], list[Table]]:
+    """The officers' dashboard for `period`: its headline cards and its tables (the enterprises
+    behind the figures are a page of their own)."""
+    figures = Figures(period)
+    tables = [build(figures) for name, build in PROVINCE_TABLES.items() if name != "enterprises"]
+    cards = headline(figures, Figures(period.previous()), Figures(period.last_year()))
+    return cards, tables

@@ -8,16 +8,21 @@ from django.utils import translation
 from django_tasks import task
 
 from insights.exports import monthly_report, report_pdf, report_xlsx
-from insights.periods import month_period
+from insights.periods import default_period, month_period
 from insights.services import refresh_rollups
+from insights.tables import province_dashboard
 
 REPORT_FOLDER = "insights/reports"
 
 
 @task()
 def refresh_insights_rollups() -> None:
-    """Daily (soon after midnight): flush visits, rebuild yesterday, today and changed days."""
+    """Daily (soon after midnight): flush visits, rebuild yesterday, today and changed days,
+    then compute the officers' default dashboard once, so that the first officer of the day
+    finds its stored part in the cache (with a shared cache such as Redis; a per-process cache
+    only warms the process that ran this)."""
     refresh_rollups()
+    province_dashboard(default_period())
 
 
 @task()

@@ -27,7 +27,13 @@ from insights.models import ApiToken
 from insights.periods import Period, month_period, parse_period
 from insights.selectors import Figures
 from insights.services import issue_api_token, revoke_api_token
-from insights.tables import ENTERPRISE_TABLES, PROVINCE_TABLES, Table, headline
+from insights.tables import (
+    ENTERPRISE_TABLES,
+    PROVINCE_TABLES,
+    Table,
+    headline,
+    province_dashboard,
+)
 from marketplace.models import Enterprise
 from marketplace.scoping import enterprise_ids_for
 
@@ -95,10 +101,7 @@ class DashboardView(InsightsView):
         period: Period | None = kwargs.get("period")
         if period is None:
             return context
-        figures = Figures(period)
-        tables = [
-            build(figures) for name, build in PROVINCE_TABLES.items() if name != "enterprises"
-        ]
+        cards, tables = province_dashboard(period)
         query = self.period_query(period)
         communes = next(table for table in tables if table.name == "communes")
         drill = reverse("insights_enterprises")
@@ -111,7 +114,7 @@ class DashboardView(InsightsView):
             index: f"{drill}?{query}&kind={row['kind']}" for index, row in enumerate(kinds.rows)
         }
         context.update(
-            cards=headline(figures, Figures(period.previous()), Figures(period.last_year())),
+            cards=cards,
             tables=tables,
             query=query,
             export_url=reverse("insights_export"),

@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from accounts.roles import Role, assign_role
 from insights.exports import vietnamese_font
 from insights.models import ApiToken
+from insights.tasks import refresh_insights_rollups
 from tests.accounts.factories import UserFactory
 from tests.insights.test_figures import rebuild
 from tests.marketplace.factories import MembershipFactory
@@ -195,3 +198,16 @@ def test_a_member_of_two_enterprises_chooses_between_them(client, data):
     assert f'<option value="{data.a.pk}"' in text
     assert f'<option value="{data.b.pk}" selected' in text
     assert "90.000\u00a0₫" in text
+
+
+def test_the_nightly_refresh_leaves_the_default_dashboard_warm(client, data, officer):
+    # given: the refresh task, as cron runs it after midnight
+    refresh_insights_rollups.call()
+    client.force_login(officer)
+    # when: the first officer of the day opens the dashboard, then opens it again
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/admin/insights/").status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        client.get("/admin/insights/")
+    # then: the first view already found the stored days' figures in the cache
+    assert len(first.captured_queries) == len(again.captured_queries)
