@@ -24,9 +24,10 @@ def gateway_reaches_us(settings, live_server):
     settings.PAYMENTS_SANDBOX = True
 
 
-def buy(page: Page, base: str, slug: str, *, wallet: str) -> None:
-    page.goto(f"{base}/san-pham/{slug}/")
-    page.get_by_role("button", name=gettext("Add to cart")).click()
+def buy(page: Page, base: str, *slugs: str, wallet: str) -> None:
+    for slug in slugs:
+        page.goto(f"{base}/san-pham/{slug}/")
+        page.get_by_role("button", name=gettext("Add to cart")).click()
     page.get_by_role("link", name=gettext("Check out")).click()
     page.get_by_label(re.compile("Tên người nhận")).fill("Trần Văn Minh")
     page.get_by_label(re.compile("^Số điện thoại")).fill("0912 345 678")
@@ -37,20 +38,23 @@ def buy(page: Page, base: str, slug: str, *, wallet: str) -> None:
 
 
 @pytest.mark.usefixtures("gateway_reaches_us")
-def test_shopper_pays_with_vnpay_and_sees_the_payment_confirmed(live_server, phone_page):
+def test_shopper_pays_a_two_enterprise_order_with_vnpay_and_sees_it_paid(live_server, phone_page):
     base = live_server.url
     tea = VariantFactory(product__name="Chè móc câu Tân Cương", price_vnd=220_000, stock=3)
-    # when: VNPay at checkout, then "pay" on the gateway's page
-    buy(phone_page, base, tea.product.slug, wallet="VNPay")
+    honey = VariantFactory(product__name="Mật ong rừng Võ Nhai", price_vnd=250_000, stock=3)
+    # when: one product of each enterprise, VNPay at checkout, then "pay" on the gateway's page
+    buy(phone_page, base, tea.product.slug, honey.product.slug, wallet="VNPay")
     expect(phone_page).to_have_url(re.compile(r"/payments/sandbox/vnpay/"))
-    expect(phone_page.get_by_text("240.000 ₫")).to_be_visible()  # goods + shipping
+    # goods and one shipping fee per enterprise, in one payment
+    expect(phone_page.get_by_text("510.000 ₫")).to_be_visible()
     phone_page.get_by_role("button", name=gettext("Pay"), exact=True).click()
     # then: back on our site, paid, because the gateway's notification arrived
     expect(phone_page.get_by_role("heading", name="Thanh toán thành công")).to_be_visible()
     order = Order.objects.get()
+    assert order.sub_orders.count() == 2
     assert (order.payment_method, order.payment_status) == ("vnpay", "paid")
     payment = Payment.objects.get(order_reference=order.code)
-    assert (payment.status, payment.amount_vnd) == ("paid", 240_000)
+    assert (payment.status, payment.amount_vnd) == ("paid", 510_000)
     assert PaymentNotification.objects.filter(provider="vnpay").exists()
     phone_page.get_by_role("link", name=gettext("View your order")).click()
     expect(phone_page.locator(".order-code")).to_have_text(order.code)
