@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import StreamField
 
-from accounts.divisions import province_name, ward_name
+from accounts.divisions import province_choices, province_name, ward_name
 from accounts.phone import format_phone
 from marketplace.models.catalogue import Variant
 from marketplace.models.enterprises import Enterprise
@@ -355,6 +358,25 @@ class CodRefusal(models.Model):
         return self.phone
 
 
+def _province_choices() -> list[tuple[str, str]]:
+    return [(str(code), name) for code, name in province_choices()]
+
+
+class ShippingZoneBlock(blocks.StructBlock):
+    """A group of provinces delivered at one fee (carriers price by zone: the home province,
+    the region, the far end of the country)."""
+
+    name = blocks.CharBlock(label=_("name"), max_length=80, help_text=_("For example: Miền Bắc"))
+    provinces = blocks.MultipleChoiceBlock(
+        label=_("provinces"), choices=_province_choices, widget=forms.CheckboxSelectMultiple
+    )
+    fee_vnd = blocks.IntegerBlock(label=_("fee per enterprise parcel (đồng)"), min_value=0)
+
+    class Meta:
+        icon = "site"
+        label = _("shipping zone")
+
+
 @register_setting(icon="list-ul")
 class OrderSettings(BaseGenericSetting):
     """Shipping fees and order rules, set by officers in Settings → Orders and shipping."""
@@ -375,6 +397,15 @@ class OrderSettings(BaseGenericSetting):
             default=500_000,
             help_text=_("An enterprise's goods worth at least this ship free. 0 turns it off."),
         )
+    )
+    shipping_zones = StreamField(
+        [("zone", ShippingZoneBlock())],
+        verbose_name=_("shipping zones"),
+        blank=True,
+        help_text=_(
+            "Provinces with a fee of their own; the first zone listing a province applies. "
+            "Other provinces pay the fee to other provinces above."
+        ),
     )
     cod_refusal_limit: models.PositiveSmallIntegerField[int, int] = (
         models.PositiveSmallIntegerField(
@@ -400,6 +431,7 @@ class OrderSettings(BaseGenericSetting):
                 FieldPanel("home_zone_fee_vnd"),
                 FieldPanel("other_zone_fee_vnd"),
                 FieldPanel("free_shipping_above_vnd"),
+                FieldPanel("shipping_zones"),
             ],
             heading=_("Shipping"),
         ),
@@ -417,9 +449,15 @@ class OrderSettings(BaseGenericSetting):
         verbose_name = _("orders and shipping")
 
     def shipping_fee_vnd(self, *, items_vnd: int, province_code: int | None) -> int:
-        """The fee for one enterprise's parcel: free above the threshold, else by zone."""
+        """The fee for one enterprise's parcel: free above the threshold, else the home
+        province's fee (also when the province is not known yet), else the fee of the first
+        shipping zone listing the province, else the fee to other provinces. No query: the
+        zones are stored on this row."""
         if self.free_shipping_above_vnd and items_vnd >= self.free_shipping_above_vnd:
             return 0
         if province_code is None or province_code == int(settings.HOME_PROVINCE_CODE):
             return int(self.home_zone_fee_vnd)
+        for zone in self.shipping_zones:
+            if str(province_code) in zone.value["provinces"]:
+                return int(zone.value["fee_vnd"])
         return int(self.other_zone_fee_vnd)

@@ -108,6 +108,29 @@ def test_free_shipping_above_threshold_and_other_province_fee():
     assert order.shipping_vnd == 35_000
 
 
+def test_a_shipping_zone_prices_its_provinces(django_assert_num_queries):
+    # given: a zone for the northern provinces around Hà Nội, set by an officer
+    rules = OrderSettings.load()
+    rules.shipping_zones = [
+        ("zone", {"name": "Miền Bắc", "provinces": ["1", "24"], "fee_vnd": 25_000}),
+        ("zone", {"name": "Hà Nội nhanh", "provinces": ["1"], "fee_vnd": 99_000}),
+    ]
+    rules.save()
+    rules = OrderSettings.load()
+    # when / then: the first zone listing the province; home and unlisted provinces as before
+    with django_assert_num_queries(0):
+        assert rules.shipping_fee_vnd(items_vnd=100_000, province_code=1) == 25_000
+        assert rules.shipping_fee_vnd(items_vnd=100_000, province_code=19) == 20_000
+        assert rules.shipping_fee_vnd(items_vnd=100_000, province_code=79) == 35_000
+        assert rules.shipping_fee_vnd(items_vnd=600_000, province_code=1) == 0
+    order = place_order(
+        cart=cart_with((VariantFactory(price_vnd=50_000, stock=5), 1)),
+        contact=contact(province_code=1, ward_code=4),
+        payment_method="cod",
+    )
+    assert order.shipping_vnd == 25_000
+
+
 def test_out_of_stock_refuses_and_changes_nothing():
     # given
     first, second = _two_sellers()
@@ -227,3 +250,18 @@ def test_place_order_query_count_is_fixed(django_assert_num_queries):
 # settings, COD refusals, (savepoint), cart lines, lock products, lock variants, order, order
 # code, sub-orders, lines, events, variant stock, product stock, empty the cart, (release)
 QUERIES_PLACE_ORDER = 15
+
+
+def test_an_officer_edits_shipping_zones_in_the_settings(client):
+    from accounts.roles import Role, assign_role
+    from tests.accounts.factories import UserFactory
+
+    officer = UserFactory()
+    assign_role(officer, Role.OFFICER)
+    client.force_login(officer)
+    url = "/admin/settings/marketplace/ordersettings/"
+    page = client.get(url, follow=True)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '"fieldName": "shipping_zones"' in html  # the zones' editor, with its provinces
+    assert "B\\u1eafc Ninh" in html or "Bắc Ninh" in html
