@@ -25,19 +25,35 @@ def absolute_url(context: dict[str, Any], url: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def product_json_ld(context: dict[str, Any], product: Any, image_url: str = "") -> SafeString:
-    request = context["request"]
+def product_trail(context: dict[str, Any], product: Any) -> list[tuple[str, str]]:
+    """Home › Products › the product's category › the product: shown above the product and
+    given to search engines as its BreadcrumbList."""
     catalogue = reverse("marketplace:catalogue")
-    trail = [
+    return [
         (context["site_chrome"]["site_name"], "/"),
-        (_("Products"), catalogue),
+        (str(_("Products")), catalogue),
         (product.category.name, f"{catalogue}?category={product.category.slug}"),
         (product.name, reverse("marketplace:product", args=[product.slug])),
     ]
+
+
+@register.simple_tag(takes_context=True)
+def enterprise_trail(context: dict[str, Any], enterprise: Any) -> list[tuple[str, str]]:
+    """Home › Enterprises › the enterprise (shown, and as its BreadcrumbList)."""
+    return [
+        (context["site_chrome"]["site_name"], "/"),
+        (str(_("Enterprises")), reverse("marketplace:enterprises")),
+        (enterprise.name, reverse("marketplace:enterprise", args=[enterprise.slug])),
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def product_json_ld(context: dict[str, Any], product: Any, image_url: str = "") -> SafeString:
+    request = context["request"]
     return seo.json_ld_markup(
         [
             seo.product_json_ld(request, product, image_url=image_url),
-            seo.breadcrumb_list(request, trail),
+            seo.breadcrumb_list(request, product_trail(context, product)),
         ]
     )
 
@@ -45,13 +61,11 @@ def product_json_ld(context: dict[str, Any], product: Any, image_url: str = "") 
 @register.simple_tag(takes_context=True)
 def organization_json_ld(context: dict[str, Any], enterprise: Any) -> SafeString:
     request = context["request"]
-    trail = [
-        (context["site_chrome"]["site_name"], "/"),
-        (_("Enterprises"), reverse("marketplace:enterprises")),
-        (enterprise.name, reverse("marketplace:enterprise", args=[enterprise.slug])),
-    ]
     return seo.json_ld_markup(
-        [seo.organization_json_ld(request, enterprise), seo.breadcrumb_list(request, trail)]
+        [
+            seo.organization_json_ld(request, enterprise),
+            seo.breadcrumb_list(request, enterprise_trail(context, enterprise)),
+        ]
     )
 
 

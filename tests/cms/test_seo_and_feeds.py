@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from defusedxml import ElementTree as ET
@@ -54,6 +55,12 @@ def test_product_page_json_ld_offers_in_vnd_with_availability(client):
     crumbs = of_type(items, "BreadcrumbList")["itemListElement"]
     assert [crumb["position"] for crumb in crumbs] == [1, 2, 3, 4]
     assert crumbs[-1]["item"] == f"http://testserver/san-pham/{product.slug}/"
+    # the same trail is shown above the product
+    shown = re.search(r'<nav class="breadcrumbs"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    assert re.findall(r"<li>(?:<a [^>]*>|<span [^>]*>)([^<]+)", shown) == [
+        crumb["name"] for crumb in crumbs
+    ]
+    assert f'<span aria-current="page">{product.name}</span>' in shown
     assert f'<link rel="canonical" href="http://testserver/san-pham/{product.slug}/">' in html
     assert '<meta property="og:type" content="product">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
@@ -68,6 +75,7 @@ def test_enterprise_page_organization(client):
     assert data["taxID"] == enterprise.tax_code
     assert data["address"]["addressCountry"] == "VN"
     assert data["url"] == f"http://testserver/doanh-nghiep/{enterprise.slug}/"
+    assert f'<span aria-current="page">{enterprise.name}</span>' in html
 
 
 def test_titles_and_descriptions_differ_between_pages(client):
