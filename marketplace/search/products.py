@@ -106,25 +106,26 @@ def _rank(
         return result.product_ids, result.facets
     if among is None:
         among = Product.objects.filter(status=Product.Status.PUBLISHED)
+    results: list[tuple[int, str]]  # (id, name), best first
     if connection.vendor == "postgresql":
         results = _name_matches(query, among)
         if len(results) < MAX_RANKED:
-            results += _other_matches(query, among, found=[product.pk for product in results])
+            results += _other_matches(query, among, found=[pk for pk, _name in results])
     else:
         matches = among.only("pk", "name").search(_engine_query(query), order_by_relevance=True)
-        results = list(matches[:MAX_RANKED])
+        results = [(product.pk, product.name) for product in matches[:MAX_RANKED]]
     if query.canonical != query.folded:
         # Engines weigh fields differently (SQLite's bm25 hardly uses the boosts), so put the
         # names spelled exactly as typed first, keeping the engine's order within each part.
         words = query.canonical.split()
-        results.sort(key=lambda product: not _has_words(normalize(product.name), words))
-    return [product.pk for product in results], None
+        results.sort(key=lambda row: not _has_words(normalize(row[1]), words))
+    return [pk for pk, _name in results], None
 
 
 NAME_VECTOR = pg.SearchVector("search_text", config="simple")
 
 
-def _name_matches(query: PreparedQuery, among: QuerySet[Product]) -> list[Product]:
+def _name_matches(query: PreparedQuery, among: QuerySet[Product]) -> list[tuple[int, str]]:
     """Products whose name has every word of the query (in either spelling): the first tier of
     results on PostgreSQL, one query on the names' GIN index (marketplace/migrations/0009).
 
@@ -140,14 +141,14 @@ def _name_matches(query: PreparedQuery, among: QuerySet[Product]) -> list[Produc
     return list(
         among.annotate(name_vector=NAME_VECTOR)
         .filter(name_vector=tsquery)
-        .only("pk", "name")
-        .order_by(Length("search_text"), "-sold_count", "-pk")[:MAX_RANKED]
+        .order_by(Length("search_text"), "-sold_count", "-pk")
+        .values_list("pk", "name")[:MAX_RANKED]
     )
 
 
 def _other_matches(
     query: PreparedQuery, among: QuerySet[Product], *, found: list[int]
-) -> list[Product]:
+) -> list[tuple[int, str]]:
     """The second tier on PostgreSQL: products not in `found` whose index entry (packs,
     category, enterprise, commune, description) has every word, best sellers first. One query:
     the entries are matched on their `title || body` GIN index (migration 0008) in a subquery
@@ -177,8 +178,8 @@ def _other_matches(
     return list(
         among.filter(pk__in=Subquery(entries))
         .exclude(pk__in=found)
-        .only("pk", "name")
-        .order_by("-sold_count", "-pk")[: MAX_RANKED - len(found)]
+        .order_by("-sold_count", "-pk")
+        .values_list("pk", "name")[: MAX_RANKED - len(found)]
     )
 
 
