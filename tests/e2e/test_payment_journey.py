@@ -11,7 +11,9 @@ from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from marketplace.models import Order
+from marketplace.payment_backend import MarketplaceOrders
 from payments.models import Payment, PaymentNotification
+from payments.orders import register_order_backend
 from tests.marketplace.factories import VariantFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,9 +21,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def gateway_reaches_us(settings, live_server):
-    """The sandbox notifies the address the gateways are given: the live server's."""
+    """The sandbox notifies the address the gateways are given: the live server's; and the
+    payments app reaches the marketplace's orders (tests of payments alone swap that link)."""
     settings.PAYMENTS_PUBLIC_URL = live_server.url
     settings.PAYMENTS_SANDBOX = True
+    register_order_backend(MarketplaceOrders())
 
 
 def buy(page: Page, base: str, *slugs: str, wallet: str) -> None:
