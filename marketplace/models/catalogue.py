@@ -22,6 +22,7 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 
 from accounts.divisions import validate_ward_code, ward_name
 from marketplace.models.enterprises import Enterprise
+from marketplace.models.events import StatusEvent
 from marketplace.search.text import both_spellings, fold, normalize
 
 
@@ -269,21 +270,11 @@ class ProductImage(Orderable):
         verbose_name_plural = _("product images")
 
 
-class ProductEvent(models.Model):
+class ProductEvent(StatusEvent):
     """One row per review status change of a product."""
 
+    subject_field = "product"
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    reason = models.TextField(blank=True)
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("product event")
-        ordering: ClassVar[list[str]] = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.product_id}: {self.from_status or '∅'} → {self.to_status}"

@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField
 
 from accounts.divisions import validate_ward_code, ward_name
 from accounts.phone import validate_phone
+from marketplace.models.events import StatusEvent
 from marketplace.search.text import fold
 
 
@@ -137,25 +138,15 @@ class Enterprise(models.Model):
         return ward_name(self.ward_code)
 
 
-class EnterpriseEvent(models.Model):
+class EnterpriseEvent(StatusEvent):
     """One row per status change of an enterprise: who, when, from what to what, and why."""
 
+    subject_field = "enterprise"
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    reason = models.TextField(blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     notified_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("enterprise event")
-        ordering: ClassVar[list[str]] = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.enterprise_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class Membership(models.Model):

@@ -24,6 +24,7 @@ from accounts.divisions import province_choices, province_name, ward_name
 from accounts.phone import format_phone
 from marketplace.models.catalogue import Variant
 from marketplace.models.enterprises import Enterprise
+from marketplace.models.events import StatusEvent
 
 
 class Cart(models.Model):
@@ -323,25 +324,15 @@ class OrderLine(models.Model):
         return f"{self.product_name} – {self.variant_name} × {self.quantity}"
 
 
-class SubOrderEvent(models.Model):
+class SubOrderEvent(StatusEvent):
     """One row per status change of a sub-order (the first one is its placement)."""
 
+    subject_field = "sub_order"
     sub_order = models.ForeignKey(SubOrder, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    reason = models.TextField(blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     notified_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("sub-order event")
-        ordering: ClassVar[list[str]] = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.sub_order_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class CodRefusal(models.Model):
