@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from accounts.models import User
 from accounts.phone import normalize_phone
 from marketplace import order_selectors
 from marketplace.api import Error
@@ -382,8 +381,6 @@ def checkout(request: HttpRequest, details: CheckoutIn) -> tuple[int, dict[str, 
         user=request.user if request.user.is_authenticated else None,
         idempotency_key=key,
     )
-    if isinstance(request.user, User):
-        order_services.remember_address(user=request.user, contact=contact)
     try:
         payment = start_payment(
             order=order,

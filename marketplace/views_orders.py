@@ -148,8 +148,6 @@ def checkout(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             remember_order(request, order.code)
-            if isinstance(request.user, User):
-                order_services.remember_address(user=request.user, contact=contact)
             messages.success(
                 request,
                 _("Thank you! Your order code is %(code)s. Keep it to follow your order.")

@@ -216,7 +216,8 @@ def place_order(
 
     Raises CartEmpty, ProductUnavailable, OutOfStock (naming the product and what is left),
     InvalidQuantity, CheckoutInvalid (unknown payment method) or CodNotAllowed; nothing is
-    written then. After commit, the shopper and the enterprises are notified.
+    written then. After commit, the shopper and the enterprises are notified. A signed-in
+    shopper's delivery address is kept for the next checkout (`remember_address`).
     """
     if payment_method not in PaymentMethod.values:
         raise CheckoutInvalid(fields={"payment_method": _("Choose a payment method.")})
@@ -245,6 +246,8 @@ def place_order(
             if earlier is not None:
                 return earlier
         raise
+    if user is not None:
+        remember_address(user=user, contact=contact)
     return order
 
 
