@@ -3,18 +3,18 @@ level, commune of origin and price band, so that the shopper narrows a search kn
 each choice leaves.
 
 Both engines give the same `Facets`: Elasticsearch counts them in its aggregations, the
-database engine in `count_facets` (three grouped queries over the ranked results, which are
-at most a thousand rows). `facet_groups` turns the counts into the links of the search page.
+database engine in `tally_facets`, from the columns it reads with the ranked results (at most
+a thousand rows). `facet_groups` turns the counts into the links of the search page.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypedDict
 
-from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.divisions import home_ward_choices
-from marketplace.models import Category, Product
+from marketplace.models import Category
 from payments.money import format_vnd
 
 STAR_LEVELS = (3, 4, 5)
@@ -38,14 +38,11 @@ class PriceBand:
     low: int | None
     high: int | None
 
-    def contains(self) -> Q:
-        """The products whose lowest price falls in the band."""
-        condition = Q()
-        if self.low is not None:
-            condition &= Q(min_price_vnd__gte=self.low)
-        if self.high is not None:
-            condition &= Q(min_price_vnd__lt=self.high)
-        return condition
+    def holds(self, price: int | None) -> bool:
+        """Whether a product whose lowest price is `price` falls in the band."""
+        if price is None:
+            return False
+        return (self.low is None or price >= self.low) and (self.high is None or price < self.high)
 
 
 PRICE_BANDS = (
@@ -65,29 +62,41 @@ class Facets(TypedDict):
     price: dict[str, int]  # PriceBand.key → hits (every band, even empty)
 
 
-def count_facets(products: QuerySet[Product]) -> Facets:
-    """The facets of `products` (a storefront queryset, already searched and filtered),
-    counted by the database: three queries."""
-    rows = products.order_by()
-    by_path = rows.values_list("category__path").annotate(hits=Count("pk"))
-    by_ward = rows.values_list("origin_ward_code").annotate(hits=Count("pk"))
+# The columns of a result that its facets read, in the order `tally_facets` takes them.
+FACET_FIELDS = (
+    "category__path",
+    "origin_ward_code",
+    "ocop_badge_stars",
+    "ocop_badge_until",
+    "min_price_vnd",
+)
+FacetRow = tuple[str | None, int | None, int | None, datetime.date | None, int | None]
+
+
+def tally_facets(rows: Iterable[FacetRow]) -> Facets:
+    """The facets of search results, from each result's FACET_FIELDS: the database engine
+    reads them with the results' ids in one query (at most MAX_RANKED rows), so counting
+    here costs no query of its own."""
     today = timezone.localdate()
-    counts = rows.aggregate(
-        **{
-            f"stars_{level}": Count(
-                "pk", filter=Q(ocop_badge_stars=level, ocop_badge_until__gte=today)
-            )
-            for level in STAR_LEVELS
-        },
-        **{f"price_{band.key}": Count("pk", filter=band.contains()) for band in PRICE_BANDS},
-    )
+    by_path: Counter[str | None] = Counter()
+    by_ward: Counter[int] = Counter()
+    stars: Counter[int] = Counter()
+    price = dict.fromkeys((band.key for band in PRICE_BANDS), 0)
+    for path, ward_code, badge_stars, badge_until, min_price in rows:
+        by_path[path] += 1
+        if ward_code is not None:
+            by_ward[ward_code] += 1
+        if badge_stars in STAR_LEVELS and badge_until is not None and badge_until >= today:
+            stars[badge_stars] += 1
+        for band in PRICE_BANDS:
+            if band.holds(min_price):
+                price[band.key] += 1
+                break
     return Facets(
-        category=with_ancestors(by_path),
-        ocop_stars={
-            level: counts[f"stars_{level}"] for level in STAR_LEVELS if counts[f"stars_{level}"]
-        },
-        ward_code={code: hits for code, hits in by_ward if code is not None},
-        price={band.key: counts[f"price_{band.key}"] for band in PRICE_BANDS},
+        category=with_ancestors(by_path.items()),
+        ocop_stars={level: stars[level] for level in STAR_LEVELS if stars[level]},
+        ward_code=dict(by_ward),
+        price=price,
     )
 
 

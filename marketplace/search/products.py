@@ -9,6 +9,7 @@ query typed with diacritics ranks exact matches first and one typed without stil
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.postgres import search as pg
@@ -16,6 +17,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     F,
     Func,
@@ -33,7 +35,7 @@ from wagtail.search.query import Or, PlainText, SearchQuery
 
 from marketplace.models import Enterprise, Product, ProductQuerySet
 from marketplace.search import elastic
-from marketplace.search.facets import Facets, count_facets
+from marketplace.search.facets import FACET_FIELDS, Facets, tally_facets
 from marketplace.search.text import fold, normalize
 from marketplace.selectors import CatalogueFilters, storefront_products
 
@@ -106,20 +108,25 @@ def _rank(
         return result.product_ids, result.facets
     if among is None:
         among = Product.objects.filter(status=Product.Status.PUBLISHED)
-    results: list[tuple[int, str]]  # (id, name), best first
+    results: list[tuple[int, str]]  # (id, search text), best first
     if connection.vendor == "postgresql":
         results = _name_matches(query, among)
         if len(results) < MAX_RANKED:
-            results += _other_matches(query, among, found=[pk for pk, _name in results])
+            results += _other_matches(query, among, found=[pk for pk, _text in results])
     else:
-        matches = among.only("pk", "name").search(_engine_query(query), order_by_relevance=True)
-        results = [(product.pk, product.name) for product in matches[:MAX_RANKED]]
+        matches = among.only("pk", "search_text").search(
+            _engine_query(query), order_by_relevance=True
+        )
+        results = [(product.pk, product.search_text) for product in matches[:MAX_RANKED]]
     if query.canonical != query.folded:
         # Engines weigh fields differently (SQLite's bm25 hardly uses the boosts), so put the
-        # names spelled exactly as typed first, keeping the engine's order within each part.
-        words = query.canonical.split()
-        results.sort(key=lambda row: not _has_words(normalize(row[1]), words))
-    return [pk for pk, _name in results], None
+        # names with every word typed with diacritics spelled as typed first, keeping the
+        # engine's order within each part. A word typed without any has no spelling to
+        # prefer. Names' search text holds the canonical spelling (and the folded one, where
+        # no word with diacritics can be), so it needs no normalising here.
+        accented = [word for word in query.canonical.split() if word != fold(word)]
+        results.sort(key=lambda row: not _has_words(row[1], accented))
+    return [pk for pk, _text in results], None
 
 
 NAME_VECTOR = pg.SearchVector("search_text", config="simple")
@@ -142,7 +149,7 @@ def _name_matches(query: PreparedQuery, among: QuerySet[Product]) -> list[tuple[
         among.annotate(name_vector=NAME_VECTOR)
         .filter(name_vector=tsquery)
         .order_by(Length("search_text"), "-sold_count", "-pk")
-        .values_list("pk", "name")[:MAX_RANKED]
+        .values_list("pk", "search_text")[:MAX_RANKED]
     )
 
 
@@ -177,9 +184,9 @@ def _other_matches(
     )
     return list(
         among.filter(pk__in=Subquery(entries))
-        .exclude(pk__in=found)
+        .exclude(id_in(found))
         .order_by("-sold_count", "-pk")
-        .values_list("pk", "name")[: MAX_RANKED - len(found)]
+        .values_list("pk", "search_text")[: MAX_RANKED - len(found)]
     )
 
 
@@ -188,9 +195,26 @@ def _has_words(text: str, words: list[str]) -> bool:
     return all(word in present for word in words)
 
 
+class _EqualsAny(Func):
+    """`value = ANY(array)`, a condition."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def id_in(ids: list[int]) -> Q | _EqualsAny:
+    """The rows whose id is in `ids`: on PostgreSQL `id = ANY(array)` with the ids as one
+    parameter, where `id IN (...)` sends a thousand (quoting them cost the driver more than
+    the database took to read the rows)."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids)
+    return _EqualsAny(F("pk"), Cast(Value(ids), output_field=ArrayField(BigIntegerField())))
+
+
 def in_rank_order(products: QuerySet[Product], ids: list[int]) -> QuerySet[Product]:
     """`products` narrowed to `ids`, in the order of `ids`."""
-    products = products.filter(pk__in=ids)
+    products = products.filter(id_in(ids))
     if not ids:
         return products
     if connection.vendor == "postgresql":
@@ -205,24 +229,49 @@ def in_rank_order(products: QuerySet[Product], ids: list[int]) -> QuerySet[Produ
     return products.order_by(position)
 
 
+class RankedProducts:
+    """Search results whose order and number are already known, for a Paginator: `count()`
+    costs nothing and a page reads its own products only (one query, plus the card images'),
+    where a queryset ordered by rank would sort every match again for each page."""
+
+    def __init__(self, products: QuerySet[Product], ids: list[int]) -> None:
+        self.products = products
+        self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, window: slice) -> list[Product]:
+        wanted = self.ids[window]
+        if not wanted:
+            return []
+        found = {product.pk: product for product in self.products.filter(pk__in=wanted)}
+        return [found[pk] for pk in wanted if pk in found]
+
+    def __iter__(self) -> Iterator[Product]:
+        return iter(self[:])
+
+
 @dataclass(frozen=True)
 class SearchResults:
     """The products of a search page and, when there was a query, the facets of all of them."""
 
-    products: QuerySet[Product]
+    products: QuerySet[Product] | RankedProducts
     facets: Facets | None
 
 
-def search_catalogue(
-    raw_query: str, filters: CatalogueFilters | None = None, *, with_facets: bool = True
-) -> SearchResults:
+def search_catalogue(raw_query: str, filters: CatalogueFilters | None = None) -> SearchResults:
     """Storefront products matching `raw_query` and `filters`, most relevant first when the
     filters' sort is "relevance", else in their sort order. An empty query gives the filtered
     catalogue (without facets: counting the whole catalogue on every page view costs more than
     it tells); a query with nothing relevant gives no rows.
 
-    Costs one engine query plus the storefront's own queries, and three grouped queries for
-    the facets on the database engine (Elasticsearch counts them with the search).
+    With a query it costs the engine's query, then one query for the ids and facet columns of
+    every result that passes the filters (at most MAX_RANKED rows: the facets are counted from
+    them, or come from Elasticsearch's aggregations), and one per page shown.
     """
     filters = filters or CatalogueFilters(sort="relevance")
     products = storefront_products(filters)
@@ -230,18 +279,27 @@ def search_catalogue(
     if query.is_empty:
         return SearchResults(products, None)
     ids, facets = _rank(query, filters)
+    rows = list(products.filter(id_in(ids)).values_list("pk", *FACET_FIELDS))
     if filters.sort == "relevance":
-        products = in_rank_order(products, ids)
-    else:
-        products = products.filter(pk__in=ids)
-    if with_facets and facets is None:
-        facets = count_facets(products)
-    return SearchResults(products, facets if with_facets else None)
+        position = {pk: rank for rank, pk in enumerate(ids)}
+        rows.sort(key=lambda row: position[row[0]])
+    if facets is None:
+        facets = tally_facets(row[1:] for row in rows)
+    return SearchResults(RankedProducts(products, [row[0] for row in rows]), facets)
 
 
 def search_products(raw_query: str, filters: CatalogueFilters | None = None) -> QuerySet[Product]:
-    """The products of `search_catalogue`, without facets (the API, related lists)."""
-    return search_catalogue(raw_query, filters, with_facets=False).products
+    """The products of `search_catalogue` as a queryset, without facets (the API, related
+    lists): the engine's query, then the storefront's own (count and page)."""
+    filters = filters or CatalogueFilters(sort="relevance")
+    products = storefront_products(filters)
+    query = prepare(raw_query)
+    if query.is_empty:
+        return products
+    ids, _facets = _rank(query, filters)
+    if filters.sort == "relevance":
+        return in_rank_order(products, ids)
+    return products.filter(id_in(ids))
 
 
 @dataclass(frozen=True)
