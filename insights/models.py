@@ -76,12 +76,6 @@ class EnterpriseDay(SalesMeasures):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["enterprise", "day"], name="insights_enterprise_by_day"),
             models.Index(fields=["ward_code", "day"], name="insights_enterprise_ward_day"),
-            # distinct sellers of a period, overall and by commune, read from the index alone
-            models.Index(
-                fields=["day", "ward_code", "enterprise"],
-                condition=models.Q(gross_vnd__gt=0),
-                name="insights_enterprise_sold",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -105,15 +99,72 @@ class ProductDay(SalesMeasures):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["day", "product"], name="insights_product_day"),
             models.Index(fields=["enterprise", "day"], name="insights_product_ent_day"),
-            models.Index(
-                fields=["day", "product"],
-                condition=models.Q(gross_vnd__gt=0),
-                name="insights_product_sold",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.product_id}"
+
+
+# The days of a month as bits of an integer: bit n - 1 is day n (31 bits fit in an int).
+ALL_DAYS = (1 << 31) - 1
+
+
+class SoldDays(models.Model):
+    """Who sold: the days of one month (`month` is its first day) with a sale not cancelled,
+    as the bits of `days` (bit n - 1 is day n). Derived from the day rows by `rebuild_day`, so
+    that the distinct sellers or products of any period are counted over one row per month
+    instead of one per day."""
+
+    month = models.DateField()
+    enterprise = models.ForeignKey(
+        "marketplace.Enterprise", on_delete=models.CASCADE, related_name="+"
+    )
+    days = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class EnterpriseSoldDays(SoldDays):
+    """The days of a month on which an enterprise sold (from `EnterpriseDay`), with its commune
+    as rolled up."""
+
+    ward_code = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("enterprise sales days")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["enterprise", "month", "ward_code"], name="insights_enterprise_sold_days"
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["month"], name="insights_enterprise_sold_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.enterprise_id}"
+
+
+class ProductSoldDays(SoldDays):
+    """The days of a month on which a product sold (from `ProductDay`)."""
+
+    product = models.ForeignKey("marketplace.Product", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("product sales days")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["product", "month", "enterprise"], name="insights_product_sold_days"
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["month"], name="insights_product_sold_month"),
+            models.Index(fields=["enterprise", "month"], name="insights_product_sold_ent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.product_id}"
 
 
 class CommuneDay(SalesMeasures):

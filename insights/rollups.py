@@ -1,30 +1,45 @@
 """Daily rollups: one local day's figures computed from the source rows, and stored.
 
-`compute_day` reads a day's sub-orders, order lines, scans and checkouts in five queries and
-returns unsaved rows; `rebuild_day` replaces the stored rows of that day with them in one
-transaction (idempotent, for any day); the selectors use `compute_day(today)` directly so
-that today's figures are current without writing anything.
+`DaySource` groups a day's sub-orders, order lines, scans and checkouts in the database;
+`compute_day` reads those queries into unsaved rows, and the selectors use `compute_day(today)`
+so that today's figures are current without writing anything; `rebuild_day` replaces the
+stored rows of a day with the same queries written by INSERT … SELECT, in one transaction
+(idempotent, for any day), and keeps the monthly who-sold rows in step.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    PositiveSmallIntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from insights.models import (
-    SALES_MEASURES,
+    ALL_DAYS,
     CommuneDay,
     EnterpriseDay,
+    EnterpriseSoldDays,
     GroupDay,
     MethodDay,
     ProductDay,
+    ProductSoldDays,
     ProvinceDay,
 )
 from marketplace.models import Category, Order, OrderLine, PaymentMethod, SubOrder
@@ -45,9 +60,26 @@ def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
     return start, following
 
 
+def month_masks(start: datetime.date, last: datetime.date) -> list[tuple[datetime.date, int]]:
+    """The months from `start` to `last` (inclusive), each with the bits of its days inside
+    that range (`ALL_DAYS` for a whole month). Empty when `last` is before `start`."""
+    masks: list[tuple[datetime.date, int]] = []
+    month = start.replace(day=1)
+    while month <= last and start <= last:
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        first = max(start, month).day
+        final = min(last, following - datetime.timedelta(days=1))
+        whole = first == 1 and final == following - datetime.timedelta(days=1)
+        bits = ((1 << final.day) - 1) ^ ((1 << (first - 1)) - 1)
+        masks.append((month, ALL_DAYS if whole else bits))
+        month = following
+    return masks
+
+
 def sales_aggregates(prefix: str, money: str, count: str) -> dict[str, Any]:
     """The annotations of SALES_MEASURES (less `items`) over sub-orders (`prefix=""`) or order
-    lines (`prefix="sub_order__"`), `money` being the field summed and `count` the sub-order."""
+    lines (`prefix="sub_order__"`), `money` being the field summed and `count` the sub-order
+    (counted distinct over lines, where a sub-order has several rows)."""
     status = f"{prefix}status"
     cancelled = Q(**{status: SubOrder.Status.CANCELLED})
     delivered = Q(**{f"{status}__in": DELIVERED})
@@ -60,7 +92,7 @@ def sales_aggregates(prefix: str, money: str, count: str) -> dict[str, Any]:
     )
 
     def orders(condition: Q | None = None) -> Count:
-        return Count(count, distinct=True, filter=condition)
+        return Count(count, distinct=bool(prefix), filter=condition)
 
     def amount(condition: Q) -> Sum:
         return Sum(money, filter=condition, default=0)
@@ -82,8 +114,7 @@ def sales_aggregates(prefix: str, money: str, count: str) -> dict[str, Any]:
     }
 
 
-def measures_of(row: dict[str, Any]) -> dict[str, int]:
-    return {name: row.get(name) or 0 for name in SALES_MEASURES}
+NOT_CANCELLED = ~Q(status=SubOrder.Status.CANCELLED)
 
 
 @dataclass
@@ -99,62 +130,100 @@ class DayRollup:
     province: ProvinceDay | None = None
 
 
-def _group_of_path() -> dict[str, int]:
-    """Top-level category path → its OCOP product group (0 when it has none)."""
-    return {
-        path: group or 0
-        for path, group in Category.objects.filter(depth=1).values_list("path", "ocop_group")
-    }
-
-
 class DaySource:
-    """The source rows of one local day, grouped by the database: each method is one query
-    whose rows map one to one onto rollup rows, so that Python only builds them."""
+    """The source rows of one local day, grouped by the database. Each method returns a query
+    whose columns are named as the rollup table's, so that the same query is either read into
+    unsaved rows (today, live) or written with INSERT … SELECT (`rebuild_day`)."""
 
     def __init__(self, day: datetime.date) -> None:
         self.day = day
         self.start, self.following = day_bounds(day)
+        product = "variant__product__"
+        groups = Category.objects.filter(depth=1).values_list("path", "ocop_group")
+        # a product's OCOP group is that of its top-level category (0 when it has none)
+        self.ocop_group = Case(
+            *(
+                When(**{f"{product}category__path__startswith": path}, then=Value(group or 0))
+                for path, group in groups
+            ),
+            default=Value(0),
+            output_field=PositiveSmallIntegerField(),
+        )
+        self.stars = Coalesce(f"{product}ocop_badge_stars", Value(0))
 
-    def parts(self, *keys: str) -> list[dict[str, Any]]:
-        """Sub-orders placed on the day, grouped by `keys`."""
+    def _parts(self, *fields: str, **keys: Any) -> QuerySet[Any]:
+        """Sub-orders placed on the day, grouped by `fields` and `keys`; units from the lines."""
+        units = (
+            OrderLine.objects.filter(sub_order_id=OuterRef("pk"))
+            .order_by()
+            .values("sub_order_id")
+            .annotate(units=Sum("quantity"))
+            .values("units")
+        )
         rows = SubOrder.objects.filter(created_at__gte=self.start, created_at__lt=self.following)
-        return list(
-            rows.order_by().values(*keys).annotate(**sales_aggregates("", "items_vnd", "id"))
+        return (
+            rows.order_by()
+            .values(*fields, **keys)
+            .annotate(
+                items=Sum(Subquery(units), filter=NOT_CANCELLED, default=0),
+                **sales_aggregates("", "items_vnd", "id"),
+            )
         )
 
-    def lines(self, *keys: str) -> list[dict[str, Any]]:
+    def _lines(self, **keys: Any) -> QuerySet[Any]:
         """Order lines of the sub-orders placed on the day, grouped by `keys`."""
         rows = OrderLine.objects.filter(
             sub_order__created_at__gte=self.start, sub_order__created_at__lt=self.following
         )
-        return list(
+        return (
             rows.order_by()
-            .values(*keys)
+            .values(**keys)
             .annotate(
                 items=Sum("quantity", filter=~Q(sub_order__status="cancelled"), default=0),
                 **sales_aggregates("sub_order__", "line_total_vnd", "sub_order_id"),
             )
         )
 
-    def units(self, key: str) -> dict[Any, int]:
-        """Units sold (parts not cancelled) by `key`, from the order lines."""
-        rows = OrderLine.objects.filter(
-            sub_order__created_at__gte=self.start,
-            sub_order__created_at__lt=self.following,
-            sub_order__status__in=[s for s in SubOrder.Status.values if s != "cancelled"],
+    def enterprises(self) -> QuerySet[Any]:
+        return self._parts(
+            "enterprise_id", ward_code=F("enterprise__ward_code"), kind=F("enterprise__kind")
         )
-        return dict(rows.order_by().values_list(key).annotate(units=Sum("quantity")))
+
+    def communes(self) -> QuerySet[Any]:
+        sellers = self._parts(ward_code=F("enterprise__ward_code"), kind=F("enterprise__kind"))
+        return sellers.annotate(
+            enterprises_active=Count(
+                "enterprise_id", distinct=True, filter=NOT_CANCELLED & Q(items_vnd__gt=0)
+            )
+        )
+
+    def methods(self) -> QuerySet[Any]:
+        return self._parts(payment_method=F("order__payment_method"))
+
+    def products(self) -> QuerySet[Any]:
+        return self._lines(
+            enterprise_id=F("sub_order__enterprise_id"),
+            product_id=F("variant__product_id"),
+            ocop_group=self.ocop_group,
+            stars=self.stars,
+        )
+
+    def groups(self) -> QuerySet[Any]:
+        return self._lines(ocop_group=self.ocop_group, stars=self.stars)
 
     def scans(self) -> list[dict[str, Any]]:
+        """Scans by the enterprise of the batch (None for unknown codes)."""
         rows = ScanEvent.objects.filter(scanned_at__gte=self.start, scanned_at__lt=self.following)
         return list(
             rows.order_by()
             .values(
-                "batch__enterprise_id", "batch__enterprise__ward_code", "batch__enterprise__kind"
+                enterprise_id=F("batch__enterprise_id"),
+                ward_code=F("batch__enterprise__ward_code"),
+                kind=F("batch__enterprise__kind"),
             )
             .annotate(
                 scans=Count("id"),
-                suspicious=Count(
+                suspicious_scans=Count(
                     "id",
                     filter=Q(outcome=ScanEvent.Outcome.UNKNOWN_SERIAL)
                     | Q(serial__is_suspicious=True),
@@ -162,128 +231,136 @@ class DaySource:
             )
         )
 
-    def checkouts(self) -> int:
-        return Order.objects.filter(
+    def province(self, scans: list[dict[str, Any]]) -> ProvinceDay:
+        """Checkouts placed on the day and every scan (`scans` is `self.scans()`)."""
+        checkouts = Order.objects.filter(
             created_at__gte=self.start, created_at__lt=self.following
         ).count()
+        return ProvinceDay(
+            day=self.day,
+            checkouts=checkouts,
+            scans=sum(row["scans"] for row in scans),
+            suspicious_scans=sum(row["suspicious_scans"] for row in scans),
+            rebuilt_at=timezone.now(),
+        )
+
+
+def scan_rows(day: datetime.date, scans: list[dict[str, Any]]) -> list[EnterpriseDay]:
+    """Unsaved enterprise rows carrying only the day's scans of each enterprise's labels."""
+    return [EnterpriseDay(day=day, **row) for row in scans if row["enterprise_id"] is not None]
 
 
 def compute_day(day: datetime.date) -> DayRollup:
-    """The figures of the local `day`, computed from the source rows (no writes).
-
-    Nine small queries whatever the volume (sub-orders by enterprise, commune and payment
-    method; lines by product and by group; units by payment method; scans; checkouts;
-    categories), each grouped by the database, so that Python only builds the rows."""
+    """The figures of the local `day`, computed from the source rows (no writes): eight small
+    queries whatever the volume, each grouped by the database (the same queries that
+    `rebuild_day` writes with INSERT … SELECT)."""
     source = DaySource(day)
     rollup = DayRollup(day=day)
-    product = "variant__product__"
-    group_of = _group_of_path()
-    rollup.products = [
-        ProductDay(
-            day=day,
-            enterprise_id=row["sub_order__enterprise_id"],
-            product_id=row[f"{product}id"],
-            ocop_group=group_of.get((row[f"{product}category__path"] or "")[: Category.steplen], 0),
-            stars=row[f"{product}ocop_badge_stars"] or 0,
-            **measures_of(row),
-        )
-        for row in source.lines(
-            "sub_order__enterprise_id",
-            f"{product}id",
-            f"{product}category__path",
-            f"{product}ocop_badge_stars",
-        )
-    ]
-    enterprise_units: dict[int, int] = defaultdict(int)
-    for product_row in rollup.products:
-        enterprise_units[product_row.enterprise_id] += product_row.items
-    enterprises: dict[int, EnterpriseDay] = {}
-    for row in source.parts("enterprise_id", "enterprise__ward_code", "enterprise__kind"):
-        enterprises[row["enterprise_id"]] = EnterpriseDay(
-            day=day,
-            enterprise_id=row["enterprise_id"],
-            ward_code=row["enterprise__ward_code"],
-            kind=row["enterprise__kind"],
-            **{**measures_of(row), "items": enterprise_units.get(row["enterprise_id"], 0)},
-        )
-    province = ProvinceDay(day=day, checkouts=source.checkouts(), rebuilt_at=timezone.now())
-    for row in source.scans():
-        province.scans += row["scans"]
-        province.suspicious_scans += row["suspicious"]
-        pk = row["batch__enterprise_id"]
-        if pk is None:
-            continue
-        if pk not in enterprises:
-            enterprises[pk] = EnterpriseDay(
-                day=day,
-                enterprise_id=pk,
-                ward_code=row["batch__enterprise__ward_code"],
-                kind=row["batch__enterprise__kind"],
-            )
-        enterprises[pk].scans = row["scans"]
-        enterprises[pk].suspicious_scans = row["suspicious"]
+    rollup.products = [ProductDay(day=day, **row) for row in source.products()]
+    rollup.groups = [GroupDay(day=day, **row) for row in source.groups()]
+    rollup.communes = [CommuneDay(day=day, **row) for row in source.communes()]
+    rollup.methods = [MethodDay(day=day, **row) for row in source.methods()]
+    enterprises = {
+        row["enterprise_id"]: EnterpriseDay(day=day, **row) for row in source.enterprises()
+    }
+    scans = source.scans()
+    for scanned in scan_rows(day, scans):
+        seller = enterprises.setdefault(scanned.enterprise_id, scanned)
+        seller.scans, seller.suspicious_scans = scanned.scans, scanned.suspicious_scans
     rollup.enterprises = list(enterprises.values())
-    rollup.province = province
-
-    method_units = source.units("sub_order__order__payment_method")
-    rollup.methods = [
-        MethodDay(
-            day=day,
-            payment_method=row["order__payment_method"],
-            **{**measures_of(row), "items": method_units.get(row["order__payment_method"], 0)},
-        )
-        for row in source.parts("order__payment_method")
-    ]
-    communes = source.parts("enterprise__ward_code", "enterprise__kind")
-    units: dict[tuple[int, str], int] = defaultdict(int)
-    active: dict[tuple[int, str], int] = defaultdict(int)
-    for seller in rollup.enterprises:
-        units[(seller.ward_code, seller.kind)] += seller.items
-        active[(seller.ward_code, seller.kind)] += 1 if seller.gross_vnd else 0
-    rollup.communes = []
-    for row in communes:
-        key = (row["enterprise__ward_code"], row["enterprise__kind"])
-        rollup.communes.append(
-            CommuneDay(
-                day=day,
-                ward_code=key[0],
-                kind=key[1],
-                enterprises_active=active[key],
-                **{**measures_of(row), "items": units[key]},
-            )
-        )
-
-    groups: dict[tuple[int, int], GroupDay] = {}
-    for row in source.lines(f"{product}category__path", f"{product}ocop_badge_stars"):
-        key = (
-            group_of.get((row[f"{product}category__path"] or "")[: Category.steplen], 0),
-            row[f"{product}ocop_badge_stars"] or 0,
-        )
-        if key not in groups:
-            groups[key] = GroupDay(day=day, ocop_group=key[0], stars=key[1])
-        for name, value in measures_of(row).items():
-            setattr(groups[key], name, getattr(groups[key], name) + value)
-    rollup.groups = list(groups.values())
+    rollup.province = source.province(scans)
     return rollup
+
+
+def insert_select(model: Any, rows: QuerySet[Any], day: datetime.date) -> None:
+    """INSERT INTO `model`'s table the rows of the grouped query `rows`, dated `day`; the
+    columns the query leaves out get their model default."""
+    quote = connection.ops.quote_name
+    sql, params = rows.query.sql_with_params()
+    names = [*rows.query.values_select, *rows.query.annotation_select]
+    fields = [model._meta.get_field(name) for name in names]
+    defaults = [
+        each
+        for each in model._meta.concrete_fields
+        if not each.primary_key and each.name != "day" and each not in fields
+    ]
+    columns = ", ".join(quote(each.column) for each in (*fields, *defaults))
+    selected = ", ".join(["%s", *(quote(name) for name in names), *("%s" for _ in defaults)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({quote('day')}, {columns}) "  # noqa: S608
+            f"SELECT {selected} FROM ({sql}) AS source",
+            [
+                connection.ops.adapt_datefield_value(day),
+                *(each.get_default() for each in defaults),
+                *params,
+            ],
+        )
 
 
 @transaction.atomic
-def rebuild_day(day: datetime.date) -> DayRollup:
-    """Replace the stored rollup rows of `day` with freshly computed ones (visits excepted).
+def rebuild_day(day: datetime.date) -> ProvinceDay:
+    """Replace the stored rollup rows of `day` (visits excepted) with those `compute_day`
+    gives, written by the database with INSERT … SELECT (only the few scan rows pass through
+    Python), then set the day's bit in its month's who-sold rows. Returns the day's province
+    row.
 
     Idempotent: running it again, or after the source rows changed, leaves exactly the rows
     `compute_day` gives."""
-    rollup = compute_day(day)
     for model in ROLLUP_MODELS:
         model.objects.filter(day=day).delete()
-    EnterpriseDay.objects.bulk_create(rollup.enterprises, batch_size=2_000)
-    ProductDay.objects.bulk_create(rollup.products, batch_size=2_000)
-    CommuneDay.objects.bulk_create(rollup.communes)
-    GroupDay.objects.bulk_create(rollup.groups)
-    MethodDay.objects.bulk_create(rollup.methods)
-    if rollup.province is not None:
-        rollup.province.save()
-    return rollup
+    source = DaySource(day)
+    insert_select(ProductDay, source.products(), day)
+    insert_select(GroupDay, source.groups(), day)
+    insert_select(CommuneDay, source.communes(), day)
+    insert_select(MethodDay, source.methods(), day)
+    insert_select(EnterpriseDay, source.enterprises(), day)
+    scans = source.scans()
+    EnterpriseDay.objects.bulk_create(
+        scan_rows(day, scans),
+        update_conflicts=True,
+        unique_fields=["day", "enterprise"],
+        update_fields=["scans", "suspicious_scans"],
+    )
+    province = source.province(scans)
+    province.save()
+    record_sold_days(day)
+    return province
+
+
+# who-sold table → (its day table, the key columns copied from it)
+SOLD_DAYS: dict[Any, tuple[Any, tuple[str, str]]] = {
+    EnterpriseSoldDays: (EnterpriseDay, ("enterprise_id", "ward_code")),
+    ProductSoldDays: (ProductDay, ("product_id", "enterprise_id")),
+}
+
+
+def record_sold_days(day: datetime.date) -> None:
+    """Set the bit of `day` in its month's who-sold rows from the day's stored rows with sales
+    (clearing it everywhere first, so that running it again changes nothing): two writes and
+    one INSERT … SELECT … ON CONFLICT per table, whatever the volume."""
+    month, bit = day.replace(day=1), 1 << (day.day - 1)
+    quote = connection.ops.quote_name
+    for model, (source, keys) in SOLD_DAYS.items():
+        had = model.objects.filter(GreaterThan(F("days").bitand(bit), 0), month=month)
+        had.filter(days=bit).delete()
+        had.update(days=F("days") - bit)
+        table, columns = quote(model._meta.db_table), ", ".join(quote(key) for key in keys)
+        days = quote("days")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({quote('month')}, {columns}, {quote('days')}) "  # noqa: S608
+                f"SELECT DISTINCT %s, {columns}, %s FROM {quote(source._meta.db_table)} "
+                f"WHERE {quote('day')} = %s AND {quote('gross_vnd')} > 0 "
+                f"AND {quote(keys[0])} IS NOT NULL "
+                f"ON CONFLICT ({columns}, {quote('month')}) "
+                f"DO UPDATE SET {days} = {table}.{days} | excluded.{days}",
+                [
+                    connection.ops.adapt_datefield_value(month),
+                    bit,
+                    connection.ops.adapt_datefield_value(day),
+                ],
+            )
 
 
 def days_changed_since(since: datetime.datetime) -> list[datetime.date]:

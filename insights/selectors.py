@@ -16,23 +16,27 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.divisions import ward_name
 from insights.models import (
+    ALL_DAYS,
     SALES_MEASURES,
     CommuneDay,
     DailyVisits,
     EnterpriseDay,
+    EnterpriseSoldDays,
     GroupDay,
     MethodDay,
     ProductDay,
+    ProductSoldDays,
     ProvinceDay,
 )
 from insights.periods import Period
-from insights.rollups import DayRollup, compute_day, day_bounds
+from insights.rollups import DayRollup, compute_day, day_bounds, month_masks
 from insights.visits import pending_visits
 from marketplace.models import Category, Enterprise, Product
 from traceability.models import Certificate
@@ -46,6 +50,8 @@ TABLES: dict[str, tuple[Any, str]] = {
     "methods": (MethodDay, "methods"),
 }
 SCOPED_TABLES = {"enterprises", "products"}
+# day table name → its who-sold table (one row per month, the days as bits)
+SOLD_DAYS: dict[str, Any] = {"enterprises": EnterpriseSoldDays, "products": ProductSoldDays}
 EXPIRY_WARNING_DAYS = 90
 CACHE_SECONDS = 6 * 3600
 T = TypeVar("T")
@@ -181,11 +187,32 @@ class Figures:
         rows = self.sales("methods", extra=("scans", "suspicious_scans") if self.scoped else ())
         return rows[0] if rows else {**zero_sales(), "scans": 0, "suspicious_scans": 0}
 
+    def sold_days(self, name: str) -> QuerySet[Any]:
+        """The who-sold rows (enterprise or product and month) with a sale on a stored day of
+        the period: whole months match any day, the months at the edges only their days in
+        the period (a bitwise AND with the days' bits)."""
+        assert self.today is not None
+        last = min(self.period.end, self.today - datetime.timedelta(days=1))
+        masks = month_masks(self.period.start, last)
+        model = SOLD_DAYS[name]
+        if not masks:
+            return cast("QuerySet[Any]", model.objects.none())
+        rows = model.objects.filter(month__gte=masks[0][0], month__lte=masks[-1][0]).order_by()
+        if self.scoped:
+            rows = rows.filter(enterprise_id__in=self.enterprise_ids)
+        edges = [When(month=month, then=Value(bits)) for month, bits in masks if bits != ALL_DAYS]
+        if edges:
+            bits = Case(*edges, default=Value(ALL_DAYS))
+            rows = rows.alias(hit=CombinedExpression(F("days"), Combinable.BITAND, bits))
+            return rows.filter(hit__gt=0)
+        return rows.filter(days__gt=0)
+
     def sold(self, name: str, field: str) -> int:
         """How many distinct ids (enterprises or products) had an order not cancelled: counted
-        by the database over the stored days, plus today's ids not seen before (two queries)."""
-        model, attribute = TABLES[name]
-        stored = self.stored(model).filter(gross_vnd__gt=0)
+        by the database over the who-sold rows of the stored days, plus today's ids not seen
+        before (two queries)."""
+        _model, attribute = TABLES[name]
+        stored = self.sold_days(name)
         # COUNT(*) over SELECT DISTINCT: a hash aggregate, far cheaper than COUNT(DISTINCT …)
         count = self.remember(("sold", name), lambda: stored.values(field).distinct().count())
         live = {getattr(row, field) for row in self.live_rows(attribute) if row.gross_vnd > 0}
@@ -319,7 +346,7 @@ class Figures:
         """Sales by the sellers' commune, with the enterprises taking part and those that sold."""
         rows = {row["ward_code"]: row for row in self.sales("communes", ("ward_code",))}
         counts = self.enterprise_counts("ward_code")
-        stored = self.stored(EnterpriseDay).filter(gross_vnd__gt=0)
+        stored = self.sold_days("enterprises")
         active: dict[int, int] = defaultdict(int)
         active.update(
             self.remember(("active by commune",), lambda: self._active_by_commune(stored))
@@ -343,7 +370,7 @@ class Figures:
         return sorted(result, key=lambda row: (-row["gross_vnd"], row["commune"]))
 
     @staticmethod
-    def _active_by_commune(stored: QuerySet[EnterpriseDay]) -> dict[int, int]:
+    def _active_by_commune(stored: QuerySet[EnterpriseSoldDays]) -> dict[int, int]:
         active: dict[int, int] = defaultdict(int)
         for ward_code, _pk in stored.values_list("ward_code", "enterprise_id").distinct():
             active[ward_code] += 1
