@@ -86,9 +86,10 @@ def ranked_ids(
     among: ProductQuerySet | None = None,
 ) -> list[int]:
     """Ids of products matching `query`, best first (at most MAX_RANKED). By default among
-    the storefront's products (published, of approved enterprises), from Elasticsearch when it is the engine, else from the database
-    engine; `among` (the back office's products of any status, narrowed on FilterFields
-    only) is always searched in the database engine, which indexes every product."""
+    the storefront's products, from Elasticsearch when it is the engine, else from the
+    database engine; `among` (the back office's products of any status, narrowed on
+    FilterFields only) is always searched in the database engine, which indexes every
+    product."""
     return _rank(query, filters, among=among)[0]
 
 
@@ -106,14 +107,18 @@ def _rank(
             query.canonical, filters or CatalogueFilters(), page=1, page_size=MAX_RANKED
         )
         return result.product_ids, result.facets
-    if among is None:
-        among = Product.objects.on_storefront()
     results: list[tuple[int, str]]  # (id, search text), best first
     if connection.vendor == "postgresql":
+        # The tiers' queries are the project's own: they can rank among what the storefront
+        # shows, so that MAX_RANKED counts products a shopper may see.
+        among = Product.objects.on_storefront() if among is None else among
         results = _name_matches(query, among)
         if len(results) < MAX_RANKED:
             results += _other_matches(query, among, found=[pk for pk, _text in results])
     else:
+        # Wagtail's engine filters on the product's own FilterFields only; the storefront
+        # drops the products of enterprises that are not approved afterwards.
+        among = Product.objects.filter(status=Product.Status.PUBLISHED) if among is None else among
         matches = among.only("pk", "search_text").search(
             _engine_query(query), order_by_relevance=True
         )
