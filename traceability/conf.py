@@ -24,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "TRACE_PROVINCE_HEADER": "",
     # Batches sharing an event's exact text and time with this many other batches are flagged.
     "TRACE_COPIED_EVENT_BATCHES": 3,
+    # Checks are buffered in each web process and written in bulk (traceability.scanlog) once
+    # the buffer holds this many, or its oldest is this many seconds old.
+    "TRACE_SCAN_BUFFER_SIZE": 100,
+    "TRACE_SCAN_BUFFER_SECONDS": 2.0,
     # Scan logs are personal data: `purge_scans` deletes those older than this.
     "TRACE_SCAN_RETENTION_DAYS": 730,
 }

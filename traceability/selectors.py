@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from wagtail.images import get_image_model
 
@@ -144,10 +144,39 @@ def _collect_certificates(batch: Batch | None, variant: Any) -> list[Certificate
     return sorted(seen.values(), key=lambda c: (c.kind, c.expires_on), reverse=True)
 
 
-def trace_for(*, gtin: str, lot: str = "", serial: str = "") -> Trace | None:
+def add_trace_details(trace: Trace) -> Trace:
+    """Load what the page shows below its header (steps, areas, input lots, certificates,
+    images): at most seven queries whatever their number, six for a product-level trace
+    without steps. Returns the same trace."""
+    if trace.batch is not None:
+        prefetch_related_objects([trace.batch], *_trace_prefetches(""))
+    else:
+        prefetch_related_objects([trace.variant], *_product_prefetches())
+    trace.certificates = _collect_certificates(trace.batch, trace.variant)
+    return trace
+
+
+def _product_prefetches() -> list[Any]:
+    return [
+        Prefetch("product__certificates", queryset=Certificate.objects.order_by("-expires_on")),
+        Prefetch(
+            "product__main_image__renditions",
+            queryset=get_image_model()
+            .get_rendition_model()
+            .objects.filter(filter_spec=TRACE_IMAGE_SPEC),  # type: ignore[attr-defined]
+            to_attr="prefetched_renditions",
+        ),
+    ]
+
+
+def _found(trace: Trace, details: bool) -> Trace:
+    return add_trace_details(trace) if details else trace
+
+
+def trace_for(*, gtin: str, lot: str = "", serial: str = "", details: bool = True) -> Trace | None:
     """The trace behind a Digital Link: serial → lot → product fallback, published batches
-    only. None when the GTIN is not one of ours. At most nine queries on the first match
-    (one per level tried that missed, then the prefetches)."""
+    only. None when the GTIN is not one of ours. One query per level tried (the item, its
+    lot, its product and enterprise in one row); with `details`, `add_trace_details` too."""
     forms = gtin_forms(gtin)
     if serial:
         serials = Serial.objects.filter(
@@ -155,75 +184,47 @@ def trace_for(*, gtin: str, lot: str = "", serial: str = "") -> Trace | None:
         )
         if lot:
             serials = serials.filter(batch__lot=lot)
-        found = (
-            serials.select_related(*(f"batch__{path}" for path in _RELATED))
-            .prefetch_related(*_trace_prefetches("batch__"))
-            .first()
-        )
+        found = serials.select_related(*(f"batch__{path}" for path in _RELATED)).first()
         if found is not None:
             trace = Trace("serial", found.batch.variant, found.batch, found, serial, lot)
-            trace.certificates = _collect_certificates(found.batch, found.batch.variant)
-            return trace
+            return _found(trace, details)
     if lot:
         batch = (
             published_batches()
             .filter(variant__gtin__in=forms, lot=lot)
             .select_related(*_RELATED)
-            .prefetch_related(*_trace_prefetches(""))
             .first()
         )
         if batch is not None:
             trace = Trace("lot", batch.variant, batch, None, serial, lot, is_exact=not serial)
-            trace.certificates = _collect_certificates(batch, batch.variant)
-            return trace
+            return _found(trace, details)
     variant = (
         variant_model()
         ._default_manager.filter(gtin__in=forms)
         .select_related("product__enterprise", "product__main_image")
-        .prefetch_related(
-            Prefetch("product__certificates", queryset=Certificate.objects.order_by("-expires_on")),
-            Prefetch(
-                "product__main_image__renditions",
-                queryset=get_image_model()
-                .get_rendition_model()
-                .objects.filter(filter_spec=TRACE_IMAGE_SPEC),  # type: ignore[attr-defined]
-                to_attr="prefetched_renditions",
-            ),
-        )
         .first()
     )
     if variant is None:
         return None
     trace = Trace("product", variant, None, None, serial, lot, is_exact=not (serial or lot))
-    trace.certificates = _collect_certificates(None, variant)
-    return trace
+    return _found(trace, details)
 
 
-def trace_for_short_code(code: str) -> Trace | None:
+def trace_for_short_code(code: str, *, details: bool = True) -> Trace | None:
     """The trace behind a short link `/t/{code}`: a serial (10 characters) or a lot's short
-    code (8 characters)."""
+    code (8 characters). One query per kind tried; with `details`, `add_trace_details` too."""
     found = (
         Serial.objects.filter(value=code, batch__status=Batch.Status.PUBLISHED)
         .select_related(*(f"batch__{path}" for path in _RELATED))
-        .prefetch_related(*_trace_prefetches("batch__"))
         .first()
     )
     if found is not None:
         trace = Trace("serial", found.batch.variant, found.batch, found, code, found.batch.lot)
-        trace.certificates = _collect_certificates(found.batch, found.batch.variant)
-        return trace
-    batch = (
-        published_batches()
-        .filter(short_code=code)
-        .select_related(*_RELATED)
-        .prefetch_related(*_trace_prefetches(""))
-        .first()
-    )
+        return _found(trace, details)
+    batch = published_batches().filter(short_code=code).select_related(*_RELATED).first()
     if batch is None:
         return None
-    trace = Trace("lot", batch.variant, batch, None, "", batch.lot)
-    trace.certificates = _collect_certificates(batch, batch.variant)
-    return trace
+    return _found(Trace("lot", batch.variant, batch, None, "", batch.lot), details)
 
 
 def published_batches_by_variant(variant_ids: list[int]) -> dict[int, list[Batch]]:

@@ -3,18 +3,15 @@ steps (append-only once published), serials, scans and reports of suspected fake
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import hashlib
 import secrets
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, Q, When
+from django.db import transaction
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +39,11 @@ from traceability.models import (
     validate_lot,
 )
 from traceability.plausibility import blocking, check_batch
+
+# The scan log's writes live with its buffer; re-exported here as the app's services.
+from traceability.scanlog import record_scan as record_scan
+from traceability.scanlog import record_scans as record_scans
+from traceability.scanlog import visitor_key as visitor_key
 from traceability.tasks import render_label_run
 
 
@@ -262,120 +264,6 @@ def issue_serials(*, batch: Batch, count: int) -> list[Serial]:
 
 
 # --- Scans and reports -------------------------------------------------------------------------
-
-
-def visitor_key(*, ip: str, user_agent: str, day: datetime.date) -> str:
-    """A daily pseudonym for a visitor: no IP address is stored anywhere."""
-    material = f"{settings.SECRET_KEY}|{ip}|{user_agent}|{day.isoformat()}"
-    return hashlib.sha256(material.encode()).hexdigest()[:32]
-
-
-@transaction.atomic
-def record_scan(
-    *,
-    outcome: str,
-    visitor: str,
-    serial_id: int | None = None,
-    batch_id: int | None = None,
-    enterprise_id: int | None = None,
-    code: str = "",
-    province_code: int | None = None,
-    at: datetime.datetime | None = None,
-) -> ScanEvent:
-    """Log one check of a label, move the serial's counters, and run the anomaly rules.
-
-    Meant to run after the response is sent (the trace view defers it), so a scan never slows
-    the page. Alerts: an unknown serial of a known lot; a serial checked by more than N
-    distinct visitors or from K or more provinces within T days."""
-    at = at or timezone.now()
-    scan = ScanEvent.objects.create(
-        serial_id=serial_id,
-        batch_id=batch_id,
-        code=code[:120],
-        outcome=outcome,
-        visitor_key=visitor,
-        province_code=province_code,
-        scanned_at=at,
-    )
-    if serial_id is not None:
-        Serial.objects.filter(pk=serial_id).update(
-            scan_count=F("scan_count") + 1, last_scanned_at=at
-        )
-        Serial.objects.filter(pk=serial_id, first_scanned_at__isnull=True).update(
-            first_scanned_at=at, first_province_code=province_code
-        )
-        _serial_rules(serial_id=serial_id, enterprise_id=enterprise_id, batch_id=batch_id, at=at)
-    elif outcome == ScanEvent.Outcome.UNKNOWN_SERIAL:
-        _raise_alert(
-            kind=SuspicionReport.Kind.UNKNOWN_SERIAL,
-            dedupe=code,
-            enterprise_id=enterprise_id,
-            batch_id=batch_id,
-            serial_id=None,
-            code=code,
-            province_code=province_code,
-        )
-    return scan
-
-
-def _serial_rules(
-    *, serial_id: int, enterprise_id: int | None, batch_id: int | None, at: datetime.datetime
-) -> None:
-    since = at - datetime.timedelta(days=int(setting("TRACE_ALERT_WINDOW_DAYS")))
-    stats = ScanEvent.objects.filter(serial_id=serial_id, scanned_at__gte=since).aggregate(
-        visitors=Count("visitor_key", distinct=True),
-        provinces=Count("province_code", distinct=True),
-    )
-    serial = Serial.objects.only("value").get(pk=serial_id)
-    suspicious = False
-    if stats["visitors"] > int(setting("TRACE_ALERT_MAX_VISITORS")):
-        suspicious = True
-        _raise_alert(
-            kind=SuspicionReport.Kind.MANY_SCANS,
-            dedupe=serial.value,
-            enterprise_id=enterprise_id,
-            batch_id=batch_id,
-            serial_id=serial_id,
-            code=serial.value,
-        )
-    if stats["provinces"] >= int(setting("TRACE_ALERT_MAX_PROVINCES")):
-        suspicious = True
-        _raise_alert(
-            kind=SuspicionReport.Kind.MANY_PROVINCES,
-            dedupe=serial.value,
-            enterprise_id=enterprise_id,
-            batch_id=batch_id,
-            serial_id=serial_id,
-            code=serial.value,
-        )
-    if suspicious:
-        Serial.objects.filter(pk=serial_id, is_suspicious=False).update(is_suspicious=True)
-
-
-def _raise_alert(
-    *,
-    kind: str,
-    dedupe: str,
-    enterprise_id: int | None,
-    batch_id: int | None,
-    serial_id: int | None,
-    code: str,
-    province_code: int | None = None,
-) -> None:
-    key = f"{kind}:{dedupe}"[:160]
-    if SuspicionReport.objects.filter(dedupe_key=key, status=SuspicionReport.Status.OPEN).exists():
-        return
-    # A concurrent scan may raise the same alert meanwhile: one open alert is enough.
-    with contextlib.suppress(IntegrityError), transaction.atomic():
-        SuspicionReport.objects.create(
-            kind=kind,
-            dedupe_key=key,
-            enterprise_id=enterprise_id,
-            batch_id=batch_id,
-            serial_id=serial_id,
-            code=code[:120],
-            province_code=province_code,
-        )
 
 
 @transaction.atomic

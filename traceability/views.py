@@ -1,11 +1,15 @@
 """Public views: the GS1 Digital Link resolver, short links, the trace page, fake reports.
 
-The trace page is plain HTML (no script, inline CSS, images deferred). The scan is logged after
-the response has been sent (a closer on the response), so a scan never slows the page.
+The trace page is plain HTML (no script, inline CSS, images deferred). It costs one query on a
+warm cache: the item with its lot, product and enterprise; the rest of the page is a cached
+fragment (traceability.page_cache). A check is never written by the request: it goes to the
+scan buffer (traceability.scanlog), written in bulk once the buffer is due, after a response
+has been sent.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,20 +18,24 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.divisions import province_name
-from traceability import services
+from traceability import page_cache, scanlog, services
 from traceability.conf import setting
 from traceability.exceptions import InvalidDigitalLink, ScanRateLimited
 from traceability.gs1 import CANONICAL_STEM, build_uri, parse_path_and_query
 from traceability.gs1.digital_link import DigitalLink
 from traceability.models import Batch, ScanEvent, Serial
-from traceability.selectors import Trace, trace_for, trace_for_short_code
+from traceability.selectors import Trace, add_trace_details, trace_for, trace_for_short_code
 
 JSON_TYPES = ("application/json", "application/ld+json", "application/linkset+json")
 PAGE_LINK_TYPES = {"", "gs1:pip", "gs1:traceability", "gs1:certificationinfo"}
@@ -112,14 +120,18 @@ def verdict_for(trace: Trace, *, counted: bool) -> dict[str, Any]:
     serial = trace.serial
     if serial is None:
         return {"code": "no_serial", "text": "", "is_warning": False}
-    count = serial.scan_count + (1 if counted else 0)
+    # Checks still in this process's buffer count too (see traceability.scanlog).
+    count = serial.scan_count + scanlog.pending_checks(serial.value) + (1 if counted else 0)
     if serial.is_suspicious:
         text = _("Warning: this code has been checked in unusual ways and may have been copied.")
         return {"code": "suspicious", "text": text, "count": count, "is_warning": True}
     if count <= 1:
         return {"code": "first_check", "text": _("Verified — first check"), "count": count}
-    first_at = serial.first_scanned_at or timezone.now()
-    place = serial.first_province_name
+    first_at, place = serial.first_scanned_at, serial.first_province_name
+    pending = scanlog.first_pending_check(serial.value) if first_at is None else None
+    if pending is not None:
+        first_at, place = pending[0], province_name(pending[1]) if pending[1] else ""
+    first_at = first_at or timezone.now()
     values = {"count": count, "day": timezone.localtime(first_at).strftime("%d/%m/%Y")}
     if place:
         text = translation.ngettext(
@@ -221,7 +233,7 @@ def _scan_outcome(trace: Trace) -> str:
 
 
 def _answer(request: HttpRequest, trace: Trace, link: DigitalLink | None) -> HttpResponse:
-    """Render the trace (HTML or JSON) and log the check once the response has gone out."""
+    """Render the trace (HTML or JSON) and buffer the check (written in bulk later)."""
     visitor = _visitor(request)
     counted = not _is_own_staff(request, trace)
     verdict = verdict_for(trace, counted=counted)
@@ -229,61 +241,79 @@ def _answer(request: HttpRequest, trace: Trace, link: DigitalLink | None) -> Htt
     status = 200 if trace.is_exact else 404
     response: HttpResponse
     if _wants_json(request):
+        add_trace_details(trace)
         response = JsonResponse(trace_json(trace, verdict, canonical), status=status)
     else:
-        report_url = (
-            reverse("traceability:report")
-            + "?"
-            + urlencode(
-                {"code": trace.asked_serial or (trace.serial.value if trace.serial else "")}
-                | ({"lot": trace.batch.lot} if trace.batch else {})
-                | {"gtin": trace.gtin}
-            )
-        )
-        response = render(
-            request,
-            "traceability/trace.html",
-            {
-                "trace": trace,
-                "verdict": verdict,
-                "canonical": canonical,
-                "buy_url": _storefront_url(trace),
-                "report_url": report_url,
-                "today": timezone.localdate(),
-                "english_url": f"{request.path}?lang=en",
-                "vietnamese_url": request.path,
-            },
-            status=status,
-        )
+        response = _trace_page(request, trace, verdict, canonical, status)
     response["Vary"] = "Accept"
-    response["Cache-Control"] = "no-store"
+    # Stored by the browser only, and asked again every time (each check is counted): an
+    # unchanged page is answered 304 by its ETag.
+    response["Cache-Control"] = "private, no-cache"
+    if status == 200:
+        response["ETag"] = quote_etag(hashlib.blake2b(response.content, digest_size=16).hexdigest())
+        response = (
+            get_conditional_response(request, etag=response["ETag"], response=response) or response
+        )
     if counted and request.method == "GET":  # a HEAD is a link check, not a scan
-        record = _deferred_scan(trace, visitor, _province(request))
-        response._resource_closers.append(record)  # type: ignore[attr-defined]  # runs in close()
+        # Written in bulk once the buffer is due, after a response has been sent (the
+        # request_finished receiver in traceability.apps).
+        _buffer_scan(trace, visitor, _province(request))
     return response
 
 
-def _deferred_scan(trace: Trace, visitor: str, province: int | None) -> Any:
+def _trace_page(
+    request: HttpRequest, trace: Trace, verdict: dict[str, Any], canonical: str, status: int
+) -> HttpResponse:
+    """The HTML page: the lot's cached fragment (rendered on a miss, with the details' queries)
+    around the parts that change with every check."""
+    language = translation.get_language() or "vi"
+    today = timezone.localdate()
+    key = page_cache.fragment_key(trace, language=language, today=today)
+    fragment = page_cache.cached_fragment(key)
+    if fragment is None:
+        add_trace_details(trace)
+        context = {"trace": trace, "today": today, "buy_url": _storefront_url(trace)}
+        fragment = render_to_string("traceability/_trace_fragment.html", context).split(
+            page_cache.CUT
+        )
+        page_cache.store_fragment(key, fragment)
+    code = trace.asked_serial or (trace.serial.value if trace.serial else "")
+    lot = {"lot": trace.batch.lot} if trace.batch else {}
+    query = {"code": code} | lot | {"gtin": trace.gtin}
+    return render(
+        request,
+        "traceability/trace.html",
+        {
+            "trace": trace,
+            "fragment": [mark_safe(part) for part in fragment],  # noqa: S308  # our own render
+            "verdict": verdict,
+            "canonical": canonical,
+            "report_url": reverse("traceability:report") + "?" + urlencode(query),
+            "english_url": f"{request.path}?lang=en",
+            "vietnamese_url": request.path,
+        },
+        status=status,
+    )
+
+
+def _buffer_scan(trace: Trace, visitor: str, province: int | None) -> None:
     outcome = _scan_outcome(trace)
     code = trace.asked_serial or (trace.serial.value if trace.serial else "")
     if not code and trace.batch is not None:
         code = trace.batch.lot
-    serial_id = trace.serial.pk if trace.serial else None
-    batch_id = trace.batch.pk if trace.batch else None
-    enterprise_id = trace.enterprise.pk
-
-    def record() -> None:
-        services.record_scan(
-            outcome=outcome,
-            visitor=visitor,
-            serial_id=serial_id,
-            batch_id=batch_id,
-            enterprise_id=enterprise_id,
-            code=f"{trace.gtin}/{trace.asked_lot}/{code}" if outcome == "unknown_serial" else code,
-            province_code=province,
-        )
-
-    return record
+    if outcome == ScanEvent.Outcome.UNKNOWN_SERIAL:
+        code = f"{trace.gtin}/{trace.asked_lot}/{code}"
+    scan = scanlog.Scan(
+        outcome=outcome,
+        visitor=visitor,
+        serial_id=trace.serial.pk if trace.serial else None,
+        batch_id=trace.batch.pk if trace.batch else None,
+        enterprise_id=trace.enterprise.pk,
+        code=code,
+        province_code=province,
+        at=timezone.now().isoformat(),
+    )
+    scanlog.buffer_scan(scan, serial_value=trace.serial.value if trace.serial else "")
 
 
 # --- Views ------------------------------------------------------------------------------------
@@ -323,7 +353,9 @@ def resolve_digital_link(request: HttpRequest, dl_path: str) -> HttpResponse:
         return _error(request, 404, _("This product has no link of this type."))
     if _rate_limited(_visitor(request)):
         return _error(request, 429, ScanRateLimited().message)
-    trace = trace_for(gtin=link.key[1], lot=elements.get("10", ""), serial=elements.get("21", ""))
+    trace = trace_for(
+        gtin=link.key[1], lot=elements.get("10", ""), serial=elements.get("21", ""), details=False
+    )
     if trace is None:
         return _error(request, 404, _("This product code is not known here."))
     return _answer(request, trace, link)
@@ -335,7 +367,7 @@ def short_link(request: HttpRequest, code: str) -> HttpResponse:
     _activate_language(request)
     if _rate_limited(_visitor(request)):
         return _error(request, 429, ScanRateLimited().message)
-    trace = trace_for_short_code(code.upper())
+    trace = trace_for_short_code(code.upper(), details=False)
     if trace is None:
         return _error(
             request,

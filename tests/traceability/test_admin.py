@@ -15,6 +15,7 @@ from tests.accounts.factories import UserFactory
 from tests.marketplace.factories import MembershipFactory
 from tests.traceability.factories import ProductionAreaFactory, traced_batch
 from traceability.models import Batch, LabelRun, ProductionArea, Serial, SuspicionReport
+from traceability.scanlog import flush_scans
 from traceability.services import report_suspected_fake
 
 pytestmark = pytest.mark.django_db
@@ -245,6 +246,7 @@ def test_fake_queue_shows_the_serials_checks_by_place(client, settings):
     url = f"/01/{batch.variant.gtin}/10/{batch.lot}/21/{serial.value}"
     for province in (19, 1, 79):
         client.get(url, HTTP_X_PROVINCE_CODE=str(province))
+    flush_scans()  # the checks are written in bulk (traceability.scanlog)
     client.force_login(officer())
     page = client.get(reverse("traceability_reports:index")).content.decode()
     assert "Thái Nguyên: 1" in page
