@@ -76,10 +76,8 @@ def _trace_prefetches(prefix: str) -> list[Any]:
     ]
 
 
-_RELATED = (
-    "variant__product__enterprise",
-    "variant__product__main_image",
-)
+# The header row of a trace (the product's image is loaded with the details, on a cache miss).
+_RELATED = ("variant__product__enterprise",)
 
 
 def published_batches() -> QuerySet[Batch]:
@@ -169,6 +167,11 @@ def _product_prefetches() -> list[Any]:
     ]
 
 
+def _only(serials: QuerySet[Serial]) -> Serial | None:
+    """The serial (values are unique): no ORDER BY, which would join the batch's ordering."""
+    return next(iter(serials.order_by()[:1]), None)
+
+
 def _found(trace: Trace, details: bool) -> Trace:
     return add_trace_details(trace) if details else trace
 
@@ -184,7 +187,7 @@ def trace_for(*, gtin: str, lot: str = "", serial: str = "", details: bool = Tru
         )
         if lot:
             serials = serials.filter(batch__lot=lot)
-        found = serials.select_related(*(f"batch__{path}" for path in _RELATED)).first()
+        found = _only(serials.select_related(*(f"batch__{path}" for path in _RELATED)))
         if found is not None:
             trace = Trace("serial", found.batch.variant, found.batch, found, serial, lot)
             return _found(trace, details)
@@ -201,7 +204,7 @@ def trace_for(*, gtin: str, lot: str = "", serial: str = "", details: bool = Tru
     variant = (
         variant_model()
         ._default_manager.filter(gtin__in=forms)
-        .select_related("product__enterprise", "product__main_image")
+        .select_related("product__enterprise")
         .first()
     )
     if variant is None:
@@ -213,10 +216,10 @@ def trace_for(*, gtin: str, lot: str = "", serial: str = "", details: bool = Tru
 def trace_for_short_code(code: str, *, details: bool = True) -> Trace | None:
     """The trace behind a short link `/t/{code}`: a serial (10 characters) or a lot's short
     code (8 characters). One query per kind tried; with `details`, `add_trace_details` too."""
-    found = (
-        Serial.objects.filter(value=code, batch__status=Batch.Status.PUBLISHED)
-        .select_related(*(f"batch__{path}" for path in _RELATED))
-        .first()
+    found = _only(
+        Serial.objects.filter(value=code, batch__status=Batch.Status.PUBLISHED).select_related(
+            *(f"batch__{path}" for path in _RELATED)
+        )
     )
     if found is not None:
         trace = Trace("serial", found.batch.variant, found.batch, found, code, found.batch.lot)

@@ -280,8 +280,9 @@ def _trace_page(
     code = trace.asked_serial or (trace.serial.value if trace.serial else "")
     lot = {"lot": trace.batch.lot} if trace.batch else {}
     query = {"code": code} | lot | {"gtin": trace.gtin}
-    return render(
-        request,
+    # Rendered without the request: the site's context processors (menus, language links)
+    # are not used by this page.
+    page = render_to_string(
         "traceability/trace.html",
         {
             "trace": trace,
@@ -291,9 +292,10 @@ def _trace_page(
             "report_url": reverse("traceability:report") + "?" + urlencode(query),
             "english_url": f"{request.path}?lang=en",
             "vietnamese_url": request.path,
+            "LANGUAGE_CODE": language,
         },
-        status=status,
     )
+    return HttpResponse(page, status=status)
 
 
 def _buffer_scan(trace: Trace, visitor: str, province: int | None) -> None:
