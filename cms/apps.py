@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,16 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cms import roles
+        from wagtail.models import Page, Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from cms import menus, roles
 
         post_migrate.connect(roles.grant_editor_permissions, sender=self)
+        # What can change a built menu's pages (their titles, addresses, being live) or sites.
+        page_published.connect(menus.forget_menus, dispatch_uid="cms.menus.published")
+        page_unpublished.connect(menus.forget_menus, dispatch_uid="cms.menus.unpublished")
+        post_page_move.connect(menus.forget_menus, dispatch_uid="cms.menus.moved")
+        post_delete.connect(menus.forget_menus, sender=Page, dispatch_uid="cms.menus.deleted")
+        post_save.connect(menus.forget_menus, sender=Site, dispatch_uid="cms.menus.site")
+        post_delete.connect(menus.forget_menus, sender=Site, dispatch_uid="cms.menus.site-gone")
