@@ -107,26 +107,43 @@ class ProductDay(SalesMeasures):
 
 # The days of a month as bits of an integer: bit n - 1 is day n (31 bits fit in an int).
 ALL_DAYS = (1 << 31) - 1
+# SoldDays' column of each month (1-12)
+MONTH_DAYS = tuple(f"days_{month:02}" for month in range(1, 13))
+
+
+def month_days() -> models.PositiveIntegerField[int, int]:
+    return models.PositiveIntegerField(default=0, db_default=0)
 
 
 class SoldDays(models.Model):
-    """Who sold: the days of one month (`month` is its first day) with a sale not cancelled,
-    as the bits of `days` (bit n - 1 is day n). Derived from the day rows by `rebuild_day`, so
-    that the distinct sellers or products of any period are counted over one row per month
-    instead of one per day."""
+    """Who sold: the days of one year with a sale not cancelled, one column per month
+    (`days_03` is March) whose bit n - 1 is that month's day n. Derived from the day rows by
+    `rebuild_day`, so that the distinct sellers or products of any period are counted over one
+    row per year instead of one per day."""
 
-    month = models.DateField()
+    year = models.PositiveSmallIntegerField()
     enterprise = models.ForeignKey(
         "marketplace.Enterprise", on_delete=models.CASCADE, related_name="+"
     )
-    days = models.PositiveIntegerField()
+    days_01 = month_days()
+    days_02 = month_days()
+    days_03 = month_days()
+    days_04 = month_days()
+    days_05 = month_days()
+    days_06 = month_days()
+    days_07 = month_days()
+    days_08 = month_days()
+    days_09 = month_days()
+    days_10 = month_days()
+    days_11 = month_days()
+    days_12 = month_days()
 
     class Meta:
         abstract = True
 
 
 class EnterpriseSoldDays(SoldDays):
-    """The days of a month on which an enterprise sold (from `EnterpriseDay`), with its commune
+    """The days of a year on which an enterprise sold (from `EnterpriseDay`), with its commune
     as rolled up."""
 
     ward_code = models.PositiveIntegerField()
@@ -135,19 +152,19 @@ class EnterpriseSoldDays(SoldDays):
         verbose_name = _("enterprise sales days")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
-                fields=["enterprise", "month", "ward_code"], name="insights_enterprise_sold_days"
+                fields=["enterprise", "year", "ward_code"], name="insights_enterprise_sold_year"
             ),
         ]
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["month"], name="insights_enterprise_sold_month"),
+            models.Index(fields=["year"], name="insights_enterprise_sold_in"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.enterprise_id}"
+        return f"{self.year} {self.enterprise_id}"
 
 
 class ProductSoldDays(SoldDays):
-    """The days of a month on which a product sold (from `ProductDay`)."""
+    """The days of a year on which a product sold (from `ProductDay`)."""
 
     product = models.ForeignKey("marketplace.Product", on_delete=models.CASCADE, related_name="+")
 
@@ -155,16 +172,16 @@ class ProductSoldDays(SoldDays):
         verbose_name = _("product sales days")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
-                fields=["product", "month", "enterprise"], name="insights_product_sold_days"
+                fields=["product", "year", "enterprise"], name="insights_product_sold_year"
             ),
         ]
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["month"], name="insights_product_sold_month"),
-            models.Index(fields=["enterprise", "month"], name="insights_product_sold_ent"),
+            models.Index(fields=["year"], name="insights_product_sold_in"),
+            models.Index(fields=["enterprise", "year"], name="insights_product_sold_by"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.product_id}"
+        return f"{self.year} {self.product_id}"
 
 
 class CommuneDay(SalesMeasures):

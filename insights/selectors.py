@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.divisions import ward_name
 from insights.models import (
     ALL_DAYS,
+    MONTH_DAYS,
     SALES_MEASURES,
     CommuneDay,
     DailyVisits,
@@ -84,6 +85,7 @@ class Figures:
     def __post_init__(self) -> None:
         self.today = self.today or timezone.localdate()
         self._live: DayRollup | None = None
+        self._communes: list[dict[str, Any]] | None = None
         self._version: str | None = None
 
     def version(self) -> str:
@@ -188,24 +190,31 @@ class Figures:
         return rows[0] if rows else {**zero_sales(), "scans": 0, "suspicious_scans": 0}
 
     def sold_days(self, name: str) -> QuerySet[Any]:
-        """The who-sold rows (enterprise or product and month) with a sale on a stored day of
-        the period: whole months match any day, the months at the edges only their days in
-        the period (a bitwise AND with the days' bits)."""
+        """The who-sold rows (enterprise or product and year) with a sale on a stored day of
+        the period: a whole month's column matches any bit, the months at the edges only the
+        bits of their days in the period (a bitwise AND)."""
         assert self.today is not None
         last = min(self.period.end, self.today - datetime.timedelta(days=1))
-        masks = month_masks(self.period.start, last)
         model = SOLD_DAYS[name]
-        if not masks:
+        years: dict[int, Q] = defaultdict(Q)
+        edges: dict[str, CombinedExpression] = {}
+        for month, bits in month_masks(self.period.start, last):
+            column = MONTH_DAYS[month.month - 1]
+            if bits == ALL_DAYS:
+                years[month.year] |= Q(**{f"{column}__gt": 0})
+            else:
+                edge = f"edge_{month:%Y_%m}"
+                edges[edge] = CombinedExpression(F(column), Combinable.BITAND, Value(bits))
+                years[month.year] |= Q(**{f"{edge}__gt": 0})
+        if not years:
             return cast("QuerySet[Any]", model.objects.none())
-        rows = model.objects.filter(month__gte=masks[0][0], month__lte=masks[-1][0]).order_by()
+        wanted = Q()
+        for year, condition in years.items():
+            wanted |= Q(year=year) & condition
+        rows = model.objects.alias(**edges).filter(wanted).order_by()
         if self.scoped:
             rows = rows.filter(enterprise_id__in=self.enterprise_ids)
-        edges = [When(month=month, then=Value(bits)) for month, bits in masks if bits != ALL_DAYS]
-        if edges:
-            bits = Case(*edges, default=Value(ALL_DAYS))
-            rows = rows.alias(hit=CombinedExpression(F("days"), Combinable.BITAND, bits))
-            return rows.filter(hit__gt=0)
-        return rows.filter(days__gt=0)
+        return cast("QuerySet[Any]", rows)
 
     def sold(self, name: str, field: str) -> int:
         """How many distinct ids (enterprises or products) had an order not cancelled: counted
@@ -342,9 +351,21 @@ class Figures:
 
     # --- breakdowns ---------------------------------------------------------------------
 
+    def sales_by(self, key: str) -> dict[Any, dict[str, Any]]:
+        """Sales by commune (`key="ward_code"`) or kind of business (`"kind"`), both added up
+        from one query by commune and kind, read once per Figures."""
+        if self._communes is None:
+            self._communes = self.sales("communes", ("ward_code", "kind"))
+        totals: dict[Any, dict[str, Any]] = {}
+        for row in self._communes:
+            total = totals.setdefault(row[key], {key: row[key], **zero_sales()})
+            for measure in SALES_MEASURES:
+                total[measure] += row[measure]
+        return totals
+
     def by_commune(self) -> list[dict[str, Any]]:
         """Sales by the sellers' commune, with the enterprises taking part and those that sold."""
-        rows = {row["ward_code"]: row for row in self.sales("communes", ("ward_code",))}
+        rows = self.sales_by("ward_code")
         counts = self.enterprise_counts("ward_code")
         stored = self.sold_days("enterprises")
         active: dict[int, int] = defaultdict(int)
@@ -377,7 +398,7 @@ class Figures:
         return dict(active)
 
     def by_kind(self) -> list[dict[str, Any]]:
-        rows = {row["kind"]: row for row in self.sales("communes", ("kind",))}
+        rows = self.sales_by("kind")
         counts = self.enterprise_counts("kind")
         result = []
         for kind, label in Enterprise.Kind.choices:

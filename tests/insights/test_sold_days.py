@@ -1,5 +1,6 @@
-"""The who-sold rollup (one row per enterprise or product and month, its days as bits): distinct
-sellers and products of any period, whole months or not, equal those counted from the source."""
+"""The who-sold rollup (one row per enterprise or product and year, each month's days as bits):
+distinct sellers and products of any period, whole months or not, equal those counted from the
+source rows."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from insights.models import ALL_DAYS, EnterpriseSoldDays, ProductSoldDays
+from insights.models import ALL_DAYS, MONTH_DAYS, EnterpriseSoldDays, ProductSoldDays
 from insights.periods import Period
 from insights.rollups import month_masks, rebuild_day
 from insights.selectors import Figures
@@ -90,9 +91,19 @@ def sold_directly(period: Period, field: str) -> int:
     return len(ids)
 
 
-def sold_rows() -> list[tuple[int, datetime.date, int]]:
-    enterprises = EnterpriseSoldDays.objects.values_list("enterprise_id", "month", "days")
-    products = ProductSoldDays.objects.values_list("product_id", "month", "days")
+def sold_bits(model=EnterpriseSoldDays, key: str = "enterprise_id") -> dict[tuple, int]:
+    """(id, first day of the month) → the bits of the month's days, for every month with any."""
+    bits = {}
+    for pk, year, *months in model.objects.values_list(key, "year", *MONTH_DAYS):
+        for number, days in enumerate(months, start=1):
+            if days:
+                bits[(pk, day(year, number, 1))] = days
+    return bits
+
+
+def sold_rows() -> list[tuple]:
+    enterprises = EnterpriseSoldDays.objects.values_list("enterprise_id", "year", *MONTH_DAYS)
+    products = ProductSoldDays.objects.values_list("product_id", "year", *MONTH_DAYS)
     return sorted(enterprises) + sorted(products)
 
 
@@ -107,20 +118,14 @@ def test_month_masks_cover_whole_months_and_the_days_at_the_edges():
     assert month_masks(day(2026, 2, 3), day(2026, 2, 2)) == []
 
 
-def test_a_month_row_holds_the_days_with_sales_only(months):
+def test_the_rows_hold_the_days_with_sales_only(months):
     # then cancelled parts leave no bit (C has no row), a returned, refunded part does
-    bits = {
-        (pk, month): days
-        for pk, month, days in EnterpriseSoldDays.objects.values_list(
-            "enterprise_id", "month", "days"
-        )
-    }
-    assert bits == {
+    assert sold_bits() == {
         (months.a.pk, months.first): 1 << 9,
         (months.b.pk, months.first): 1 << 19,
         (months.a.pk, months.second): 1 << 24,
     }
-    assert ProductSoldDays.objects.count() == 3  # a1 twice, b1 once
+    assert len(sold_bits(ProductSoldDays, "product_id")) == 3  # a1 twice, b1 once
 
 
 def test_distinct_sellers_and_products_of_periods_starting_and_ending_mid_month(months):
@@ -166,12 +171,13 @@ def test_rebuilding_a_day_twice_leaves_the_same_rows(months):
 
 def test_a_rebuild_after_a_cancellation_clears_only_that_day(months):
     # given B's only sale is cancelled after its day was rolled up
+    a_before = {key: bits for key, bits in sold_bits().items() if key[0] == months.a.pk}
     SubOrder.objects.filter(enterprise=months.b).update(status=Status.CANCELLED)
     # when its day is rebuilt
     rebuild_day(months.sale_days[1])
     # then B's month row is gone and A's rows are untouched
     assert not EnterpriseSoldDays.objects.filter(enterprise=months.b).exists()
-    assert EnterpriseSoldDays.objects.filter(enterprise=months.a).count() == 2
+    assert {key: bits for key, bits in sold_bits().items() if key[0] == months.a.pk} == a_before
     period = Period(months.first, months.second.replace(day=24))
     assert Figures(period, today=months.today).sold("enterprises", "enterprise_id") == 1
 
@@ -182,9 +188,8 @@ def test_a_rebuild_of_a_day_sharing_the_month_keeps_the_other_days_bits(months):
     place(when=local(months.first.replace(day=11)), method="cod", parts=[(a1, 1, Status.PLACED)])
     # when that day is rolled up
     rebuild_day(months.first.replace(day=11))
-    # then the month row of A carries both days
-    row = EnterpriseSoldDays.objects.get(enterprise=months.a, month=months.first)
-    assert row.days == (1 << 9) | (1 << 10)
+    # then A's row carries both days in that month's column
+    assert sold_bits()[(months.a.pk, months.first)] == (1 << 9) | (1 << 10)
 
 
 def test_today_rolled_up_is_not_counted_twice(data: DataSet):
@@ -206,7 +211,7 @@ def test_the_migration_fills_the_rows_of_days_already_rolled_up(months):
     EnterpriseSoldDays.objects.all().delete()
     ProductSoldDays.objects.all().delete()
     # when the migration's filling step runs
-    migration = importlib.import_module("insights.migrations.0003_sold_days")
+    migration = importlib.import_module("insights.migrations.0004_sold_days_by_year")
     migration.fill_sold_days(apps, None)
     # then it writes the same rows
     assert sold_rows() == expected
