@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import overload
 
 from django.contrib.postgres import search as pg
 from django.contrib.postgres.fields import ArrayField
@@ -250,8 +251,18 @@ class RankedProducts:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __getitem__(self, window: slice) -> list[Product]:
-        wanted = self.ids[window]
+    @overload
+    def __getitem__(self, index: int) -> Product: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Product]: ...
+
+    def __getitem__(self, index: int | slice) -> Product | list[Product]:
+        if isinstance(index, int):
+            return self._read([self.ids[index]])[0]
+        return self._read(self.ids[index])
+
+    def _read(self, wanted: list[int]) -> list[Product]:
         if not wanted:
             return []
         found = {product.pk: product for product in self.products.filter(pk__in=wanted)}

@@ -302,3 +302,44 @@ def test_refreshing_summaries_costs_three_queries_for_any_number_of_products(
         services.refresh_product_summaries(product_ids=[p.pk for p in products])
     # then
     assert set(Product.objects.values_list("min_price_vnd", "total_stock")) == {(90_000, 3)}
+
+
+# --- The catalogue's count, kept a minute per set of filters -----------------------------------
+
+
+def count_queries(client, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("marketplace:catalogue"), params)
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(")]
+    return response.context["page_obj"], counts
+
+
+def test_the_catalogue_counts_each_set_of_filters_once_a_minute(client):
+    # given
+    for index in range(3):
+        ocop(make_product(name=f"Chè {index}"), stars=4 if index else 3)
+    # when
+    first, counted = count_queries(client, {"sort": "price_asc"})
+    again, recounted = count_queries(client, {"sort": "newest"})  # another order, same rows
+    four_stars, counted_apart = count_queries(client, {"stars": "4"})
+    # then
+    assert (first.paginator.count, len(counted)) == (3, 1)
+    assert (again.paginator.count, recounted) == (3, [])
+    assert (four_stars.paginator.count, len(counted_apart)) == (2, 1)
+
+
+def test_a_lagging_count_never_hides_or_breaks_a_page(client):
+    # given: the count kept while the catalogue changes
+    for index in range(25):
+        make_product(name=f"Chè {index:02d}")
+    assert count_queries(client, {})[0].paginator.count == 25
+    Product.objects.filter(name="Chè 00").update(status=Product.Status.ARCHIVED)
+    make_product(name="Chè mới")
+    # when
+    first, _ = count_queries(client, {})
+    second, _ = count_queries(client, {"page": "2"})
+    # then: the products listed are current; only the figure lags
+    assert first.paginator.count == 25
+    assert "Chè mới" in [product.name for product in first.object_list]
+    assert [product.name for product in second.object_list] == ["Chè 01"]
