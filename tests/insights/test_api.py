@@ -129,8 +129,8 @@ def test_summary_costs_a_fixed_number_of_queries(client, data, token, django_ass
     rebuild(data)
     period = {"from": data.first_day.isoformat(), "to": data.today.isoformat(), "compare": "false"}
     client.get(SUMMARY, period, headers=bearer(token))  # the token's last use is recorded once
-    # today's live part costs 8 queries (the payment methods' units now come with their parts)
-    with django_assert_num_queries(17):
+    # today's live part costs 7 queries (units come with the parts, communes from the sellers)
+    with django_assert_num_queries(16):
         client.get(SUMMARY, period, headers=bearer(token))
 
 
@@ -148,7 +148,7 @@ def test_rebuild_rollups_command_covers_the_range(data):
 
 @pytest.mark.parametrize(
     ("path", "queries"),
-    [("series", 11), ("communes", 14), ("groups", 13), ("open", 22)],
+    [("series", 10), ("communes", 13), ("groups", 12), ("open", 21)],
 )
 def test_each_endpoint_costs_a_fixed_number_of_queries(
     client, data, token, django_assert_num_queries, path, queries
