@@ -224,17 +224,16 @@ def record_scans(*, scans: Iterable[Scan]) -> list[ScanEvent]:
     if by_serial:
         _move_counters(by_serial)
         _serial_rules(by_serial)
-    for scan in kept:
-        if scan.serial_id is None and scan.outcome == ScanEvent.Outcome.UNKNOWN_SERIAL:
-            _raise_alert(
-                kind=SuspicionReport.Kind.UNKNOWN_SERIAL,
-                dedupe=scan.code,
-                enterprise_id=scan.enterprise_id,
-                batch_id=scan.batch_id,
-                serial_id=None,
-                code=scan.code,
-                province_code=scan.province_code,
-            )
+    _raise_alerts(
+        _alert(
+            SuspicionReport.Kind.UNKNOWN_SERIAL,
+            scan.code,
+            scan,
+            province_code=scan.province_code,
+        )
+        for scan in kept
+        if scan.serial_id is None and scan.outcome == ScanEvent.Outcome.UNKNOWN_SERIAL
+    )
     return rows
 
 
@@ -316,46 +315,45 @@ def _serial_rules(by_serial: dict[int, list[Scan]]) -> None:
     if not flagged:
         return
     values = dict(Serial.objects.filter(pk__in=flagged).values_list("pk", "value"))
+    alerts = []
     for serial_id, row in flagged.items():
         scan = by_serial[serial_id][-1]
-        kinds = []
         if row["visitors"] > max_visitors:
-            kinds.append(SuspicionReport.Kind.MANY_SCANS)
+            alerts.append(_alert(SuspicionReport.Kind.MANY_SCANS, values[serial_id], scan))
         if row["provinces"] >= max_provinces:
-            kinds.append(SuspicionReport.Kind.MANY_PROVINCES)
-        for kind in kinds:
-            _raise_alert(
-                kind=kind,
-                dedupe=values[serial_id],
-                enterprise_id=scan.enterprise_id,
-                batch_id=scan.batch_id,
-                serial_id=serial_id,
-                code=values[serial_id],
-            )
+            alerts.append(_alert(SuspicionReport.Kind.MANY_PROVINCES, values[serial_id], scan))
+    _raise_alerts(alerts)
     Serial.objects.filter(pk__in=flagged, is_suspicious=False).update(is_suspicious=True)
 
 
-def _raise_alert(
-    *,
-    kind: str,
-    dedupe: str,
-    enterprise_id: int | None,
-    batch_id: int | None,
-    serial_id: int | None,
-    code: str,
-    province_code: int | None = None,
-) -> None:
-    key = f"{kind}:{dedupe}"[:160]
-    if SuspicionReport.objects.filter(dedupe_key=key, status=SuspicionReport.Status.OPEN).exists():
+def _alert(
+    kind: str, code: str, scan: Scan, *, province_code: int | None = None
+) -> SuspicionReport:
+    """An unsaved alert of `kind` about `code`, raised by `scan`."""
+    return SuspicionReport(
+        kind=kind,
+        dedupe_key=f"{kind}:{code}"[:160],
+        enterprise_id=scan.enterprise_id,
+        batch_id=scan.batch_id,
+        serial_id=scan.serial_id,
+        code=code[:120],
+        province_code=province_code,
+    )
+
+
+def _raise_alerts(alerts: Iterable[SuspicionReport]) -> None:
+    """Save the alerts that have no open alert with the same key yet (one query to find them)."""
+    wanted = {alert.dedupe_key: alert for alert in alerts}
+    if not wanted:
         return
-    # A concurrent flush may raise the same alert meanwhile: one open alert is enough.
-    with contextlib.suppress(IntegrityError), transaction.atomic():
-        SuspicionReport.objects.create(
-            kind=kind,
-            dedupe_key=key,
-            enterprise_id=enterprise_id,
-            batch_id=batch_id,
-            serial_id=serial_id,
-            code=code[:120],
-            province_code=province_code,
-        )
+    open_keys = set(
+        SuspicionReport.objects.filter(
+            dedupe_key__in=wanted, status=SuspicionReport.Status.OPEN
+        ).values_list("dedupe_key", flat=True)
+    )
+    for key, alert in wanted.items():
+        if key in open_keys:
+            continue
+        # A concurrent flush may raise the same alert meanwhile: one open alert is enough.
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            alert.save()
