@@ -29,6 +29,7 @@ from django.utils import timezone
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from marketplace.models import Product
+from marketplace.search.elastic import is_enabled
 from marketplace.search.elastic.documents import documents_for
 from marketplace.search.elastic.mapping import product_index
 from marketplace.search.elastic.queries import build_autocomplete, build_search, index_alias
@@ -67,11 +68,6 @@ class Suggestion:
     product_id: int
     name: str
     slug: str
-
-
-def is_enabled() -> bool:
-    """Whether Elasticsearch is the search engine (ELASTICSEARCH_URL is set)."""
-    return bool(settings.ELASTICSEARCH_URL)
 
 
 def use_icu() -> bool:
