@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from marketplace.models import Order, PaymentMethod, SubOrder
 
@@ -206,6 +204,10 @@ def export_settlement_xlsx(
     *, since: dt.date, until: dt.date, enterprise_ids: Iterable[int] | None = None
 ) -> bytes:
     """A workbook with the summary (one row per enterprise and a total) and every part."""
+    # Imported here: openpyxl weighs about 18 MB, which a web worker needs only for this.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     ids = None if enterprise_ids is None else list(enterprise_ids)
     rows = settlement(since=since, until=until, enterprise_ids=ids)
     workbook = Workbook()

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from payments import services, tasks
 from payments.exceptions import AlreadySettled, AmountMismatch, PaymentError
@@ -263,6 +262,9 @@ def export_reconciliation_csv(rows: Iterable[ReconciliationRow]) -> str:
 
 def export_reconciliation_xlsx(rows: Iterable[ReconciliationRow]) -> bytes:
     """The report as an XLSX workbook."""
+    # Imported here: openpyxl weighs about 18 MB, which a web worker needs only for this.
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

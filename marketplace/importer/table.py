@@ -12,8 +12,6 @@ from pathlib import PurePath
 from typing import IO, Final
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from marketplace.exceptions import ImportFileError
 
@@ -112,6 +110,10 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     """The first worksheet's rows (formulas give their last computed value)."""
+    # Imported here: openpyxl weighs about 18 MB, which a web worker needs only for this.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
