@@ -142,6 +142,7 @@ def run(size: int, url: str, *, reuse_index: bool = False) -> int:
         list(results.products[:PAGE_SIZE])
         return (time.perf_counter() - started) * 1000, total
 
+    load_before = os.getloadavg()[0]
     timings: dict[str, list[float]] = {query: [] for query in QUERIES}
     hits: dict[str, int] = {}
     for round_number in range(WARM_UP_ROUNDS + ROUNDS):
@@ -169,6 +170,7 @@ def run(size: int, url: str, *, reuse_index: bool = False) -> int:
             "postgresql": server_version,
         },
         "products": products,
+        "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "seed_seconds": round(seeded_in, 1) if seeded_in is not None else None,
         "rebuild": rebuild,
         "search_ms": {
@@ -227,7 +229,9 @@ def write_markdown(result: dict) -> None:
         f"{machine['postgresql']}, Python {machine['python']}, Django {machine['django']}, "
         f"Wagtail {machine['wagtail']}. `bench/search.py`, in-process: engine query, count, "
         f"first page of {PAGE_SIZE}, facet counts; {len(QUERIES)} two-word queries × {ROUNDS} "
-        "rounds after a warm-up.",
+        "rounds after a warm-up. Load average (1 min) before and after the run: "
+        f"{result['load_average']['before']} and {result['load_average']['after']} "
+        "(other sessions share the 2 cores; the figures grow with it).",
         "",
         "| measure | value |",
         "|---|---|",
