@@ -27,18 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import (
-    Case,
-    Count,
-    DateTimeField,
-    F,
-    IntegerField,
-    PositiveSmallIntegerField,
-    Q,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_tasks import task
@@ -197,8 +186,12 @@ def record_scans(*, scans: Iterable[Scan]) -> list[ScanEvent]:
         return []
     serial_ids = {scan.serial_id for scan in scans if scan.serial_id is not None}
     batch_ids = {scan.batch_id for scan in scans if scan.batch_id is not None}
-    known_serials = set(Serial.objects.filter(pk__in=serial_ids).values_list("pk", flat=True))
-    known_batches = set(Batch.objects.filter(pk__in=batch_ids).values_list("pk", flat=True))
+    known_serials = set(
+        Serial.objects.filter(pk__in=serial_ids).order_by().values_list("pk", flat=True)
+    )
+    known_batches = set(
+        Batch.objects.filter(pk__in=batch_ids).order_by().values_list("pk", flat=True)
+    )
     kept = [
         scan
         for scan in scans
@@ -222,7 +215,7 @@ def record_scans(*, scans: Iterable[Scan]) -> list[ScanEvent]:
         if scan.serial_id is not None:
             by_serial.setdefault(scan.serial_id, []).append(scan)
     if by_serial:
-        _move_counters(by_serial)
+        _move_counters(by_serial, rows)
         _serial_rules(by_serial)
     _raise_alerts(
         _alert(
@@ -264,39 +257,37 @@ def record_scan(
     return rows[0] if rows else None
 
 
-def _move_counters(by_serial: dict[int, list[Scan]]) -> None:
-    instant: DateTimeField[Any, Any] = DateTimeField()
-    province: PositiveSmallIntegerField[Any, Any] = PositiveSmallIntegerField()
-
-    def per_serial(values: dict[int, Any], field: Any) -> Case:
-        whens = (When(pk=pk, then=Value(value, output_field=field)) for pk, value in values.items())
-        return Case(*whens, output_field=field)
-
+def _move_counters(by_serial: dict[int, list[Scan]], rows: list[ScanEvent]) -> None:
+    """Each serial's count, last and first check, from the rows just written (two UPDATEs
+    with correlated subqueries: the SQL stays the same size whatever the flush's size)."""
+    new = ScanEvent.objects.filter(pk__in=[row.pk for row in rows], serial_id=OuterRef("pk"))
+    per_serial = new.order_by().values("serial_id")
     ids = list(by_serial)
-    first = {pk: min(scans, key=lambda s: s.instant) for pk, scans in by_serial.items()}
     Serial.objects.filter(pk__in=ids).update(
-        scan_count=F("scan_count")
-        + per_serial({pk: len(scans) for pk, scans in by_serial.items()}, IntegerField()),
-        last_scanned_at=per_serial(
-            {pk: max(s.instant for s in scans) for pk, scans in by_serial.items()}, instant
-        ),
+        scan_count=F("scan_count") + Subquery(per_serial.annotate(n=Count("id")).values("n")),
+        last_scanned_at=Subquery(per_serial.annotate(last=Max("scanned_at")).values("last")),
     )
+    first = new.order_by("scanned_at", "id")
     Serial.objects.filter(pk__in=ids, first_scanned_at__isnull=True).update(
-        first_scanned_at=per_serial({pk: s.instant for pk, s in first.items()}, instant),
-        # Cast: PostgreSQL types a CASE of bare NULLs as text.
-        first_province_code=Cast(
-            per_serial({pk: s.province_code for pk, s in first.items()}, province), province
-        ),
+        first_scanned_at=Subquery(first.values("scanned_at")[:1]),
+        first_province_code=Subquery(first.values("province_code")[:1]),
     )
 
 
 def _serial_rules(by_serial: dict[int, list[Scan]]) -> None:
     """The "many visitors" and "many provinces" rules for every serial of the batch (one
-    aggregate query), counted over the window before each serial's latest check."""
+    aggregate query), counted over the window before each serial's latest check (its start
+    taken to the minute)."""
     window = datetime.timedelta(days=int(setting("TRACE_ALERT_WINDOW_DAYS")))
-    since = Q()
+    # Serials grouped by the start of their window, to the minute (a flush's checks are
+    # seconds apart: usually one group, so the SQL does not grow with the flush).
+    starts: dict[datetime.datetime, list[int]] = {}
     for serial_id, scans in by_serial.items():
-        since |= Q(serial_id=serial_id, scanned_at__gte=max(s.instant for s in scans) - window)
+        start = (max(s.instant for s in scans) - window).replace(second=0, microsecond=0)
+        starts.setdefault(start, []).append(serial_id)
+    since = Q()
+    for start, ids in starts.items():
+        since |= Q(serial_id__in=ids, scanned_at__gte=start)
     stats = (
         ScanEvent.objects.filter(since)
         .values("serial_id")
@@ -314,7 +305,7 @@ def _serial_rules(by_serial: dict[int, list[Scan]]) -> None:
     }
     if not flagged:
         return
-    values = dict(Serial.objects.filter(pk__in=flagged).values_list("pk", "value"))
+    values = dict(Serial.objects.filter(pk__in=flagged).order_by().values_list("pk", "value"))
     alerts = []
     for serial_id, row in flagged.items():
         scan = by_serial[serial_id][-1]
