@@ -184,12 +184,23 @@ class ProductSoldDays(SoldDays):
         return f"{self.year} {self.product_id}"
 
 
-class CommuneDay(SalesMeasures):
-    """The province's sales on one day by the sellers' commune and kind of business: small
-    enough for a 12-month dashboard to add up in milliseconds."""
+class CommuneSales(SalesMeasures):
+    """Sales by the sellers' commune and kind of business, unique per day (or month)."""
 
     ward_code = models.PositiveIntegerField()
     kind = models.CharField(max_length=16)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.ward_code} {self.kind}"
+
+
+class CommuneDay(CommuneSales):
+    """The province's sales on one day by the sellers' commune and kind of business: small
+    enough for a 12-month dashboard to add up in milliseconds."""
+
     enterprises_active = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -200,8 +211,19 @@ class CommuneDay(SalesMeasures):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.day} {self.ward_code} {self.kind}"
+
+class CommuneMonth(CommuneSales):
+    """`CommuneDay` added up by month (`day` is the month's first day), kept by `rebuild_day`:
+    the whole months of a period are read as one row per commune and kind instead of one per
+    day (the days at its edges still come from `CommuneDay`)."""
+
+    class Meta:
+        verbose_name = _("commune month")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["day", "ward_code", "kind"], name="insights_commune_month"
+            ),
+        ]
 
 
 class GroupDay(SalesMeasures):

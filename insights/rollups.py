@@ -37,6 +37,7 @@ from insights.models import (
     MONTH_DAYS,
     SALES_MEASURES,
     CommuneDay,
+    CommuneMonth,
     EnterpriseDay,
     EnterpriseSoldDays,
     GroupDay,
@@ -347,6 +348,7 @@ def rebuild_day(day: datetime.date) -> ProvinceDay:
     insert_select(MethodDay, source.methods(), day)
     insert_select(EnterpriseDay, source.enterprises(), day)
     insert_select(CommuneDay, stored_communes(day), day)
+    record_commune_month(day)
     scans = source.scans()
     EnterpriseDay.objects.bulk_create(
         scan_rows(day, scans),
@@ -358,6 +360,17 @@ def rebuild_day(day: datetime.date) -> ProvinceDay:
     province.save()
     record_sold_days(day)
     return province
+
+
+def record_commune_month(day: datetime.date) -> None:
+    """Replace the `CommuneMonth` rows of `day`'s month with the sums of its `CommuneDay`
+    rows (one INSERT … SELECT over about a month of commune rows)."""
+    first = day.replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    CommuneMonth.objects.filter(day=first).delete()
+    days = CommuneDay.objects.filter(day__gte=first, day__lt=following).order_by()
+    sums = {f"{SUM}{measure}": Sum(measure) for measure in SALES_MEASURES}
+    insert_select(CommuneMonth, days.values("ward_code", "kind").annotate(**sums), first)
 
 
 # who-sold table → (its day table, the key columns copied from it)

@@ -13,6 +13,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
@@ -27,6 +28,7 @@ from insights.models import (
     MONTH_DAYS,
     SALES_MEASURES,
     CommuneDay,
+    CommuneMonth,
     DailyVisits,
     EnterpriseDay,
     EnterpriseSoldDays,
@@ -51,6 +53,8 @@ TABLES: dict[str, tuple[Any, str]] = {
     "methods": (MethodDay, "methods"),
 }
 SCOPED_TABLES = {"enterprises", "products"}
+# day table name → its table by month (read for the whole months of a period)
+MONTHLY: dict[str, Any] = {"communes": CommuneMonth}
 # day table name → its who-sold table (one row per month, the days as bits)
 SOLD_DAYS: dict[str, Any] = {"enterprises": EnterpriseSoldDays, "products": ProductSoldDays}
 EXPIRY_WARNING_DAYS = 90
@@ -147,38 +151,66 @@ class Figures:
             return "products" if name == "groups" else "enterprises"
         return name
 
+    def whole_months(self) -> tuple[datetime.date, datetime.date] | None:
+        """The first day of the first whole month of the stored part of the period and the
+        first day after its last whole month (whole months are contiguous), or None."""
+        assert self.today is not None
+        last = min(self.period.end, self.today - datetime.timedelta(days=1))
+        months = [month for month, bits in month_masks(self.period.start, last) if bits == ALL_DAYS]
+        if not months:
+            return None
+        return months[0], (months[-1] + datetime.timedelta(days=32)).replace(day=1)
+
+    def stored_parts(self, table: str, keys: tuple[str, ...]) -> list[QuerySet[Any]]:
+        """The stored rows of the period: the day rows, or for a table kept by month too, the
+        month rows of its whole months and the day rows of the days at its edges."""
+        rows = self.stored(TABLES[table][0])
+        span = self.whole_months() if table in MONTHLY and "day" not in keys else None
+        if span is None:
+            return [rows]
+        months = MONTHLY[table].objects.filter(day__gte=span[0], day__lt=span[1]).order_by()
+        return [rows.exclude(day__gte=span[0], day__lt=span[1]), months]
+
     def sales(
         self, name: str, keys: Iterable[str] = (), extra: Iterable[str] = ()
     ) -> list[dict[str, Any]]:
         """Sales measures (and `extra` columns) summed by `keys` over the period; "month" is
         the first day of the month. Rows sorted by key."""
-        model, attribute = TABLES[self.table(name)]
+        table = self.table(name)
+        attribute = TABLES[table][1]
         keys, measures = tuple(keys), (*SALES_MEASURES, *extra)
-        rows = self.stored(model)
+        parts = self.stored_parts(table, keys)
         if "month" in keys:
-            rows = rows.annotate(month=TruncMonth("day"))
-        merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+            parts = [rows.annotate(month=TruncMonth("day")) for rows in parts]
         sums = {measure: Sum(measure) for measure in measures}
         grouped = self.remember(
             ("sales", name, keys, measures),
-            lambda: list(rows.values(*keys).annotate(**sums)) if keys else [rows.aggregate(**sums)],
+            lambda: [
+                row
+                for rows in parts
+                for row in (
+                    list(rows.values(*keys).annotate(**sums)) if keys else [rows.aggregate(**sums)]
+                )
+            ],
         )
+        merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+        def add(identity: tuple[Any, ...], value: Callable[[str], Any]) -> None:
+            row = merged.setdefault(
+                identity,
+                {**dict(zip(keys, identity, strict=True)), **dict.fromkeys(measures, 0)},
+            )
+            for measure in measures:
+                row[measure] = (row[measure] or 0) + (value(measure) or 0)
+
         for row in grouped:
             if keys or any(row.values()):
-                merged[tuple(row[key] for key in keys)] = row
+                add(tuple(row[key] for key in keys), row.get)
         for live in self.live_rows(attribute):
             identity = tuple(
                 live.day.replace(day=1) if key == "month" else getattr(live, key) for key in keys
             )
-            if identity not in merged:
-                merged[identity] = {
-                    **dict(zip(keys, identity, strict=True)),
-                    **dict.fromkeys(measures, 0),
-                }
-            for measure in measures:
-                merged[identity][measure] = (merged[identity][measure] or 0) + getattr(
-                    live, measure
-                )
+            add(identity, partial(getattr, live))
         result = []
         for identity in sorted(merged, key=lambda key: tuple((v is None, v) for v in key)):
             row = merged[identity]

@@ -13,7 +13,14 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from insights.models import ALL_DAYS, MONTH_DAYS, EnterpriseSoldDays, ProductSoldDays
+from insights.models import (
+    ALL_DAYS,
+    MONTH_DAYS,
+    CommuneDay,
+    CommuneMonth,
+    EnterpriseSoldDays,
+    ProductSoldDays,
+)
 from insights.periods import Period
 from insights.rollups import month_masks, rebuild_day
 from insights.selectors import Figures
@@ -215,3 +222,55 @@ def test_the_migration_fills_the_rows_of_days_already_rolled_up(months):
     migration.fill_sold_days(apps, None)
     # then it writes the same rows
     assert sold_rows() == expected
+
+
+def commune_sums(rows) -> dict[tuple, tuple[int, int, int]]:
+    sums: dict[tuple, tuple[int, int, int]] = {}
+    for row in rows:
+        key = (row.day.replace(day=1), row.ward_code, row.kind)
+        orders, gross, refunded = sums.get(key, (0, 0, 0))
+        sums[key] = (orders + row.orders, gross + row.gross_vnd, refunded + row.refunded_vnd)
+    return sums
+
+
+def test_commune_months_are_the_sums_of_their_days(months):
+    # then the month rows add up the day rows
+    assert commune_sums(CommuneMonth.objects.all()) == commune_sums(CommuneDay.objects.all())
+    # and still do after a sale is cancelled and its day rebuilt
+    SubOrder.objects.filter(enterprise=months.b).update(status=Status.CANCELLED)
+    rebuild_day(months.sale_days[1])
+    assert commune_sums(CommuneMonth.objects.all()) == commune_sums(CommuneDay.objects.all())
+    b_month = CommuneMonth.objects.get(day=months.first, ward_code=5506)
+    assert (b_month.orders, b_month.gross_vnd, b_month.orders_cancelled) == (1, 0, 1)
+
+
+@pytest.mark.parametrize("start_day", [1, 15])
+def test_commune_sales_read_whole_months_by_month_and_the_edges_by_day(months, start_day):
+    # given a period of a whole month (or half of it) and the whole next month
+    end = (months.second + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    period = Period(months.first.replace(day=start_day), end)
+    # when
+    figures = Figures(period, today=months.today)
+    communes = {row["ward_code"]: row["gross_vnd"] for row in figures.by_commune()}
+    kinds = {row["kind"]: row["orders"] for row in figures.by_kind()}
+    # then they equal the sums of the day rows of the period
+    days = CommuneDay.objects.filter(day__gte=period.start, day__lte=period.end)
+    assert communes == {
+        ward: sum(row.gross_vnd for row in days if row.ward_code == ward) for ward in (5503, 5506)
+    }
+    assert kinds == {
+        kind: sum(row.orders for row in days if row.kind == kind) for kind in Enterprise.Kind.values
+    }
+    assert communes[5506] == 60_000  # B on the 20th
+    assert communes[5503] == (100_000 if start_day == 1 else 0) + 300_000  # A on the 10th, 25th
+
+
+def test_the_migration_fills_the_commune_months(months):
+    # given the month rows removed
+    expected = commune_sums(CommuneMonth.objects.all())
+    CommuneMonth.objects.all().delete()
+    # when the migration's filling step runs
+    migration = importlib.import_module("insights.migrations.0005_commune_month")
+    migration.fill_commune_months(apps, None)
+    # then
+    assert commune_sums(CommuneMonth.objects.all()) == expected
