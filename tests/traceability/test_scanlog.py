@@ -166,3 +166,14 @@ def test_a_flush_costs_the_same_queries_for_1_or_50_checks(client):
     # then
     assert counts[0] == counts[1]
     assert ScanEvent.objects.count() == 51
+
+
+def test_a_graceful_exit_writes_the_buffered_checks(client):
+    # given
+    batch = traced_batch(serials=1)
+    client.get(_url(batch, batch.serials.get()))
+    # when: the process exits (atexit), with no task worker left to run a queued task
+    scanlog._flush_at_exit()
+    # then
+    assert ScanEvent.objects.get().serial_id == batch.serials.get().pk
+    assert len(scanlog.BUFFER) == 0
