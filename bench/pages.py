@@ -455,7 +455,9 @@ def size_section(result: dict[str, Any], context: str) -> list[str]:
         )
     lines.append(
         f"VNPay IPN: {checks['ipn_paid']} payments marked paid (the rest of the rotation are "
-        f"replays answered 'already confirmed'); scans logged: {checks['scan_events']:,}."
+        f"replays answered 'already confirmed'); trace checks logged: "
+        f"{checks['scan_events']:,} written, {checks.get('scans_queued', 0):,} queued in bulk "
+        "for the task worker (the bench runs none)."
     )
     lines += [f"Note: {note}" for note in result["notes"]]
     return lines

@@ -371,8 +371,10 @@ def measure(folder: Path) -> dict[str, Any]:
 
 
 def check(folder: Path) -> dict[str, Any]:
-    """What the writes did: orders placed by the checkout runs, oversell, IPN outcomes."""
+    """What the writes did: orders placed by the checkout runs, oversell, IPN outcomes, and the
+    trace pages' checks, written or still queued for a task worker (the run has none)."""
     from django.db.models import Sum
+    from django_tasks_db.models import DBTaskResult
 
     from marketplace.models import Order, OrderLine, Variant
     from payments.models import Payment
@@ -407,6 +409,12 @@ def check(folder: Path) -> dict[str, Any]:
             provider="vnpay", status=Payment.Status.PAID, reference__isnull=False
         ).count(),
         "scan_events": ScanEvent.objects.count(),
+        "scans_queued": sum(
+            len(kwargs["kwargs"].get("scans", []))
+            for kwargs in DBTaskResult.objects.filter(
+                task_path="traceability.scanlog.record_scan_batch", finished_at__isnull=True
+            ).values_list("args_kwargs", flat=True)
+        ),
     }
 
 
