@@ -10,22 +10,23 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from traceability.exceptions import LabelDoesNotFit
 from traceability.links import label_url
 from traceability.qr import qr_matrix
 
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
 MIN_MODULE_MM = 0.4
 PAGE_MARGIN_MM = 8.0
 GAP_MM = 2.0
 TEXT_MM = 6.0
+A4_MM = (210.0, 297.0)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Label:
 
 
 def grid(size: LabelSize) -> tuple[int, int]:
-    width, height = A4[0] / mm - 2 * PAGE_MARGIN_MM, A4[1] / mm - 2 * PAGE_MARGIN_MM
+    width, height = A4_MM[0] - 2 * PAGE_MARGIN_MM, A4_MM[1] - 2 * PAGE_MARGIN_MM
     columns = int((width + GAP_MM) // (size.width_mm + GAP_MM))
     rows = int((height + GAP_MM) // (size.height_mm + GAP_MM))
     return columns, rows
@@ -91,6 +92,11 @@ def render_label_sheet(
 ) -> bytes:
     """The PDF of `labels`, as many A4 sheets as needed. Raises LabelDoesNotFit when a code
     needs modules under 0.4 mm at this size."""
+    # Imported here: reportlab weighs about 15 MB, which a web worker needs only for labels.
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
     size = LABEL_SIZES[size_code]
     columns, rows = grid(size)
     buffer = io.BytesIO()
@@ -113,7 +119,7 @@ def render_label_sheet(
         position = index % per_page
         column, row = position % columns, position // columns
         left = PAGE_MARGIN_MM + column * (size.width_mm + GAP_MM)
-        top = A4[1] / mm - PAGE_MARGIN_MM - row * (size.height_mm + GAP_MM)
+        top = A4_MM[1] - PAGE_MARGIN_MM - row * (size.height_mm + GAP_MM)
         side = module * len(matrix)
         qr_left = left + (size.width_mm - side) / 2
         qr_bottom = top - 0.5 - side
