@@ -19,7 +19,7 @@ from ninja.security import HttpBearer
 
 from insights.models import ApiToken
 from insights.periods import Period, parse_period
-from insights.selectors import Figures
+from insights.selectors import Figures, summaries
 from insights.services import token_holder
 
 router = Router(tags=["statistics"])
@@ -195,11 +195,12 @@ def _range(period: Period) -> dict[str, str]:
 
 
 def summary_payload(period: Period, *, compare: bool) -> dict[str, Any]:
-    payload: dict[str, Any] = {**_range(period), **Figures(period).summary()}
-    if compare:
-        payload["previous"] = Figures(period.previous()).summary()
-        payload["same_period_last_year"] = Figures(period.last_year()).summary()
-    return payload
+    if not compare:
+        return {**_range(period), **Figures(period).summary()}
+    now, previous, last_year = summaries(
+        Figures(period), Figures(period.previous()), Figures(period.last_year())
+    )
+    return {**_range(period), **now, "previous": previous, "same_period_last_year": last_year}
 
 
 @router.get(

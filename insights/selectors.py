@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar, cast
@@ -90,6 +90,8 @@ class Figures:
         self.today = self.today or timezone.localdate()
         self._live: DayRollup | None = None
         self._communes: list[dict[str, Any]] | None = None
+        self._enterprise_counts: list[dict[str, Any]] | None = None
+        self._catalogue: dict[str, int] | None = None
         self._version: str | None = None
 
     def version(self) -> str:
@@ -295,12 +297,11 @@ class Figures:
         rows = Enterprise.objects.order_by()
         return rows if not self.scoped else rows.filter(pk__in=self.enterprise_ids)
 
-    def enterprise_counts(self, by: str = "") -> dict[Any, dict[str, int]]:
-        """Enterprises registered and approved in the period and taking part at its end, in
-        total or by `by` ("ward_code" or "kind"): one query."""
+    def enterprise_aggregates(self) -> dict[str, Count]:
+        """Enterprises registered and approved in the period and taking part at its end."""
         start, _ = day_bounds(self.period.start)
         _, end = day_bounds(self.period.end)
-        counts = {
+        return {
             "enterprises_registered": Count(
                 "id", filter=Q(created_at__gte=start, created_at__lt=end)
             ),
@@ -309,54 +310,67 @@ class Figures:
             ),
             "enterprises_taking_part": Count("id", filter=approved_by(end)),
         }
-        if not by:
-            return {(): self.enterprises().aggregate(**counts)}
-        rows = self.enterprises().values(by).annotate(**counts)
-        return {row.pop(by): row for row in rows}
+
+    def enterprise_counts(self, by: str) -> dict[Any, dict[str, int]]:
+        """`enterprise_aggregates` by `by` ("ward_code" or "kind"), both added up from one
+        query by commune and kind, read once per Figures."""
+        if self._enterprise_counts is None:
+            self._enterprise_counts = list(
+                self.enterprises()
+                .values("ward_code", "kind")
+                .annotate(**self.enterprise_aggregates())
+            )
+        totals: dict[Any, dict[str, int]] = {}
+        for row in self._enterprise_counts:
+            total = totals.setdefault(row[by], dict.fromkeys(ENTERPRISE_COUNTS, 0))
+            for name in ENTERPRISE_COUNTS:
+                total[name] += row[name]
+        return totals
+
+    def product_aggregates(self) -> dict[str, Count]:
+        """Products listed and published, and OCOP products on sale, at the period's end."""
+        _, end = day_bounds(self.period.end)
+        published = Q(status=Product.Status.PUBLISHED, published_at__lt=end)
+        return {
+            "products_listed": Count(
+                "id",
+                filter=Q(created_at__lt=end)
+                & ~Q(status__in=[Product.Status.ARCHIVED, Product.Status.REJECTED]),
+            ),
+            "products_published": Count("id", filter=published),
+            "products_ocop": Count("id", filter=published & Q(ocop_badge_stars__isnull=False)),
+        }
+
+    def certificate_aggregates(self) -> dict[str, Count]:
+        """OCOP certificates valid at the period's end, expiring within 90 days of it, and
+        lapsed during it."""
+        last = self.period.end
+        valid = Q(issued_on__lte=last, expires_on__gte=last, revoked_at__isnull=True)
+        return {
+            "certificates_valid": Count("id", filter=valid),
+            "certificates_expiring": Count(
+                "id",
+                filter=valid
+                & Q(expires_on__lte=last + datetime.timedelta(days=EXPIRY_WARNING_DAYS)),
+            ),
+            "certificates_expired": Count(
+                "id",
+                filter=Q(
+                    expires_on__gte=self.period.start - datetime.timedelta(days=1),
+                    expires_on__lt=last,
+                    revoked_at__isnull=True,
+                ),
+            ),
+        }
 
     def catalogue(self) -> dict[str, int]:
         """Enterprises, products and OCOP certificates: registered and approved in the period,
-        and as they stand at its end."""
-        _, end = day_bounds(self.period.end)
-        figures = dict(self.enterprise_counts()[()])
-        products = Product.objects.order_by()
-        certificates = Certificate.objects.filter(kind=Certificate.Kind.OCOP).order_by()
-        if self.scoped:
-            products = products.filter(enterprise_id__in=self.enterprise_ids)
-            certificates = certificates.filter(enterprise_id__in=self.enterprise_ids)
-        published = Q(status=Product.Status.PUBLISHED, published_at__lt=end)
-        figures.update(
-            products.aggregate(
-                products_listed=Count(
-                    "id",
-                    filter=Q(created_at__lt=end)
-                    & ~Q(status__in=[Product.Status.ARCHIVED, Product.Status.REJECTED]),
-                ),
-                products_published=Count("id", filter=published),
-                products_ocop=Count("id", filter=published & Q(ocop_badge_stars__isnull=False)),
-            )
-        )
-        last = self.period.end
-        valid = Q(issued_on__lte=last, expires_on__gte=last, revoked_at__isnull=True)
-        figures.update(
-            certificates.aggregate(
-                certificates_valid=Count("id", filter=valid),
-                certificates_expiring=Count(
-                    "id",
-                    filter=valid
-                    & Q(expires_on__lte=last + datetime.timedelta(days=EXPIRY_WARNING_DAYS)),
-                ),
-                certificates_expired=Count(
-                    "id",
-                    filter=Q(
-                        expires_on__gte=self.period.start - datetime.timedelta(days=1),
-                        expires_on__lt=last,
-                        revoked_at__isnull=True,
-                    ),
-                ),
-            )
-        )
-        return figures
+        and as they stand at its end (three queries, or none when `load_catalogues` read them
+        with other periods')."""
+        if self._catalogue is None:
+            load_catalogues([self])
+        assert self._catalogue is not None
+        return dict(self._catalogue)
 
     def summary(self) -> dict[str, Any]:
         """Every headline figure of the period (see docs/insights.md for each definition)."""
@@ -507,3 +521,44 @@ class Figures:
         for row in rows:
             row["name"] = names.get(row["product_id"], "")
         return rows
+
+
+def load_catalogues(periods: Sequence[Figures]) -> None:
+    """Read the catalogue counts of several periods of one scope (a period and those it is
+    compared with) together: one query per table, each period's counts filtered apart by
+    conditional aggregation, instead of one query per table and period."""
+    scope = periods[0].enterprise_ids
+    assert all(each.enterprise_ids == scope for each in periods)
+    enterprises = Enterprise.objects.order_by()
+    products = Product.objects.order_by()
+    certificates = Certificate.objects.filter(kind=Certificate.Kind.OCOP).order_by()
+    if scope is not None:
+        enterprises = enterprises.filter(pk__in=scope)
+        products = products.filter(enterprise_id__in=scope)
+        certificates = certificates.filter(enterprise_id__in=scope)
+    counts: list[dict[str, int]] = [{} for _each in periods]
+    for rows, aggregates in (
+        (enterprises, Figures.enterprise_aggregates),
+        (products, Figures.product_aggregates),
+        (certificates, Figures.certificate_aggregates),
+    ):
+        named = {
+            f"p{index}_{name}": count
+            for index, each in enumerate(periods)
+            for name, count in aggregates(each).items()
+        }
+        for alias, value in rows.aggregate(**named).items():
+            index, name = alias[1:].split("_", 1)
+            counts[int(index)][name] = value
+    for each, figures in zip(periods, counts, strict=True):
+        each._catalogue = figures
+
+
+def summaries(figures: Figures, *others: Figures) -> list[dict[str, Any]]:
+    """The summaries of `figures` and of the periods it is compared with (same scope), their
+    catalogue counts read together and the rollups' version read once."""
+    periods = [figures, *others]
+    load_catalogues(periods)
+    for each in others:
+        each._version = figures.version()
+    return [each.summary() for each in periods]

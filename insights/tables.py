@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from insights.periods import Period
-from insights.selectors import Figures
+from insights.selectors import Figures, summaries
 from marketplace.models import PaymentMethod
 
 OCOP_GROUPS = {
@@ -214,7 +214,7 @@ ENTERPRISE_TABLES: dict[str, Callable[..., Table]] = {
 
 def headline(figures: Figures, previous: Figures, last_year: Figures) -> list[dict[str, Any]]:
     """The headline numbers with their change against the previous period and last year."""
-    now, before, year_ago = figures.summary(), previous.summary(), last_year.summary()
+    now, before, year_ago = summaries(figures, previous, last_year)
     names: list[tuple[str, Any, str]] = [
         ("enterprises_taking_part", _("Enterprises taking part"), "number"),
         ("enterprises_active", _("Enterprises that sold"), "number"),

@@ -173,7 +173,7 @@ def test_dashboard_costs_a_fixed_number_of_queries(
     rebuild(data)
     client.force_login(officer)
     client.get("/admin/insights/", period(data))  # the stored days' part is cached after this
-    with django_assert_num_queries(46):
+    with django_assert_num_queries(37):
         client.get("/admin/insights/", period(data))
 
 
@@ -183,7 +183,7 @@ def test_enterprise_dashboard_costs_a_fixed_number_of_queries(
     rebuild(data)
     client.force_login(member_of(data.a))
     client.get("/admin/insights/enterprise/", period(data))  # as above, cached after this
-    with django_assert_num_queries(40):
+    with django_assert_num_queries(32):
         client.get("/admin/insights/enterprise/", period(data))
 
 
