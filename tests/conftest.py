@@ -14,6 +14,17 @@ def _isolated_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_scan_buffer():
+    """Each test starts and ends with an empty buffer of trace-page checks: it lives in the
+    process, and checks left by one test would be written during another's request."""
+    from traceability import scanlog
+
+    scanlog.BUFFER.take()
+    yield
+    scanlog.BUFFER.take()
+
+
 @pytest.fixture
 def password() -> str:
     return "chè-tân-cương-2026"

@@ -329,17 +329,38 @@ def test_the_catalogue_counts_each_set_of_filters_once_a_minute(client):
     assert (four_stars.paginator.count, len(counted_apart)) == (2, 1)
 
 
-def test_a_lagging_count_never_hides_or_breaks_a_page(client):
-    # given: the count kept while the catalogue changes
+def test_a_kept_count_never_hides_a_new_product(client):
+    # given: the catalogue counted while empty
+    assert count_queries(client, {})[0].paginator.count == 0
+    # when a product is published within the minute
+    make_product(name="Chè mới")
+    page, counted = count_queries(client, {})
+    # then: it is listed, and the page that disagreed with the kept count counted again
+    assert [product.name for product in page.object_list] == ["Chè mới"]
+    assert (page.paginator.count, len(counted)) == (1, 1)
+
+
+def test_a_kept_count_never_leaves_an_empty_last_page(client):
+    # given: 25 products counted, then two withdrawn within the minute
     for index in range(25):
         make_product(name=f"Chè {index:02d}")
-    assert count_queries(client, {})[0].paginator.count == 25
-    Product.objects.filter(name="Chè 00").update(status=Product.Status.ARCHIVED)
-    make_product(name="Chè mới")
+    assert count_queries(client, {"page": "2"})[0].paginator.count == 25
+    Product.objects.filter(name__in=["Chè 00", "Chè 01"]).update(status=Product.Status.ARCHIVED)
+    # when the old last page is asked for
+    page, counted = count_queries(client, {"page": "2"})
+    # then: the last page there is now, with the new count
+    assert (page.number, page.paginator.count, len(counted)) == (1, 23, 1)
+    assert len(page.object_list) == 23
+
+
+def test_a_kept_count_finds_a_page_that_did_not_exist_when_counted(client):
+    # given: 24 products counted (one page), then one more published
+    for index in range(24):
+        make_product(name=f"Chè {index:02d}")
+    assert count_queries(client, {})[0].paginator.num_pages == 1
+    make_product(name="Chè 24")
     # when
-    first, _ = count_queries(client, {})
-    second, _ = count_queries(client, {"page": "2"})
-    # then: the products listed are current; only the figure lags
-    assert first.paginator.count == 25
-    assert "Chè mới" in [product.name for product in first.object_list]
-    assert [product.name for product in second.object_list] == ["Chè 01"]
+    page, _ = count_queries(client, {"page": "2"})
+    # then
+    assert (page.number, page.paginator.count) == (2, 25)
+    assert len(page.object_list) == 1
