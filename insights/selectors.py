@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -57,8 +57,6 @@ SCOPED_TABLES = {"enterprises", "products"}
 MONTHLY: dict[str, Any] = {"communes": CommuneMonth}
 # day table name → its who-sold table (one row per month, the days as bits)
 SOLD_DAYS: dict[str, Any] = {"enterprises": EnterpriseSoldDays, "products": ProductSoldDays}
-# who-sold table name → the id counted
-SOLD_FIELDS = {"enterprises": "enterprise_id", "products": "product_id"}
 EXPIRY_WARNING_DAYS = 90
 CACHE_SECONDS = 6 * 3600
 T = TypeVar("T")
@@ -103,17 +101,12 @@ class Figures:
             self._version = latest.isoformat() if latest else "-"
         return self._version
 
-    def cache_key(self, name: tuple[Any, ...]) -> str:
-        """The cache key of the stored days' part of the figure `name`: the period, today,
-        the scope and the rollups' version."""
-        scope = sorted(self.enterprise_ids) if self.enterprise_ids is not None else None
-        identity = repr((name, self.period, self.today, scope, self.version()))
-        return "insights:figures:" + hashlib.sha256(identity.encode()).hexdigest()
-
     def remember(self, name: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """The stored days' part of a figure, cached until the next rebuild (the rollups do not
         change in between), so that a dashboard opened again costs only today's live part."""
-        key = self.cache_key(name)
+        scope = sorted(self.enterprise_ids) if self.enterprise_ids is not None else None
+        identity = repr((name, self.period, self.today, scope, self.version()))
+        key = "insights:figures:" + hashlib.sha256(identity.encode()).hexdigest()
         value = cache.get(key)
         if value is None:
             value = compute()
@@ -230,36 +223,28 @@ class Figures:
         rows = self.sales("methods", extra=("scans", "suspicious_scans") if self.scoped else ())
         return rows[0] if rows else {**zero_sales(), "scans": 0, "suspicious_scans": 0}
 
-    def sold_filter(self, name: str, prefix: str = "edge") -> tuple[dict[str, Any], Q | None]:
-        """The condition on the who-sold rows (enterprise or product and year) of a sale on a
-        stored day of the period, and the columns it names (`<prefix>_YYYY_MM`): a whole
-        month's column matches any bit, the months at the edges only the bits of their days in
-        the period (a bitwise AND). None when the period has no stored day."""
+    def sold_days(self, name: str) -> QuerySet[Any]:
+        """The who-sold rows (enterprise or product and year) with a sale on a stored day of
+        the period: a whole month's column matches any bit, the months at the edges only the
+        bits of their days in the period (a bitwise AND)."""
         assert self.today is not None
         last = min(self.period.end, self.today - datetime.timedelta(days=1))
+        model = SOLD_DAYS[name]
         years: dict[int, Q] = defaultdict(Q)
-        edges: dict[str, Any] = {}
+        edges: dict[str, CombinedExpression] = {}
         for month, bits in month_masks(self.period.start, last):
             column = MONTH_DAYS[month.month - 1]
             if bits == ALL_DAYS:
                 years[month.year] |= Q(**{f"{column}__gt": 0})
             else:
-                edge = f"{prefix}_{month:%Y_%m}"
+                edge = f"edge_{month:%Y_%m}"
                 edges[edge] = CombinedExpression(F(column), Combinable.BITAND, Value(bits))
                 years[month.year] |= Q(**{f"{edge}__gt": 0})
         if not years:
-            return edges, None
+            return cast("QuerySet[Any]", model.objects.none())
         wanted = Q()
         for year, condition in years.items():
             wanted |= Q(year=year) & condition
-        return edges, wanted
-
-    def sold_days(self, name: str) -> QuerySet[Any]:
-        """The who-sold rows with a sale on a stored day of the period (see `sold_filter`)."""
-        model = SOLD_DAYS[name]
-        edges, wanted = self.sold_filter(name)
-        if wanted is None:
-            return cast("QuerySet[Any]", model.objects.none())
         rows = model.objects.alias(**edges).filter(wanted).order_by()
         if self.scoped:
             rows = rows.filter(enterprise_id__in=self.enterprise_ids)
@@ -569,53 +554,11 @@ def load_catalogues(periods: Sequence[Figures]) -> None:
         each._catalogue = figures
 
 
-def load_sold(periods: Sequence[Figures]) -> None:
-    """Count the sellers and the products sold on the stored days of several periods of one
-    scope together, for those whose counts are not cached yet: one query per who-sold table,
-    which flags each id with the periods it sold in (a period's condition as in
-    `Figures.sold_days`) and adds up each period's flags, instead of one query per table and
-    period. The counts go to the cache, where `Figures.sold` finds them."""
-    scope = periods[0].enterprise_ids
-    assert all(each.enterprise_ids == scope for each in periods)
-    for name, field in SOLD_FIELDS.items():
-        keys = {each.cache_key(("sold", name)): each for each in periods}
-        cached = cache.get_many(list(keys))
-        missing = [(key, each) for key, each in keys.items() if key not in cached]
-        if not missing:
-            continue
-        edges: dict[str, Any] = {}
-        wanted = Q()
-        flags: dict[str, Max] = {}
-        for index, (_key, each) in enumerate(missing):
-            named, condition = each.sold_filter(name, prefix=f"edge{index}")
-            if condition is None:
-                continue
-            edges.update(named)
-            wanted |= condition
-            flags[f"in{index}"] = Max(Case(When(condition, then=Value(1)), default=Value(0)))
-        counts: dict[str, int] = {}
-        if flags:
-            rows = SOLD_DAYS[name].objects.alias(**edges).filter(wanted).order_by()
-            if scope is not None:
-                rows = rows.filter(enterprise_id__in=scope)
-            counts = (
-                rows.values(field)
-                .annotate(**flags)
-                .aggregate(**{f"sold{flag[2:]}": Sum(flag, default=0) for flag in flags})
-            )
-        cache.set_many(
-            {key: counts.get(f"sold{index}", 0) for index, (key, _each) in enumerate(missing)},
-            CACHE_SECONDS,
-        )
-
-
 def summaries(figures: Figures, *others: Figures) -> list[dict[str, Any]]:
     """The summaries of `figures` and of the periods it is compared with (same scope), their
-    catalogue counts and their stored sellers and products sold read together, and the
-    rollups' version read once."""
+    catalogue counts read together and the rollups' version read once."""
     periods = [figures, *others]
+    load_catalogues(periods)
     for each in others:
         each._version = figures.version()
-    load_catalogues(periods)
-    load_sold(periods)
     return [each.summary() for each in periods]

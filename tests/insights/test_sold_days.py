@@ -23,7 +23,7 @@ from insights.models import (
 )
 from insights.periods import Period
 from insights.rollups import month_masks, rebuild_day
-from insights.selectors import Figures, load_sold
+from insights.selectors import Figures
 from marketplace.models import Enterprise, Order, SubOrder
 from tests.insights.dataset import EXPECTED, DataSet, local, place
 from tests.insights.test_figures import rebuild
@@ -146,22 +146,6 @@ def test_distinct_sellers_and_products_of_periods_starting_and_ending_mid_month(
         # then each count equals the one counted from the source rows
         for name, field in (("enterprises", "enterprise_id"), ("products", "product_id")):
             assert figures.sold(name, field) == sold_directly(period, field), (period, name)
-
-
-def test_periods_counted_together_equal_each_counted_from_the_source_rows(months):
-    # given each period starting and ending around the sales, with its previous period and the
-    # same dates a year later (a year earlier holds no sale), as the dashboard compares them
-    edges = sorted({months.first, months.second, *months.sale_days})
-    for start, end in itertools.combinations_with_replacement(edges, 2):
-        period = Period(start, end)
-        periods = [period, period.previous(), Period(start.replace(year=start.year + 1), end)]
-        figures = [Figures(each, today=months.today) for each in periods]
-        # when their stored counts are read together
-        load_sold(figures)
-        # then each period's count equals the one counted from the source rows
-        for each, one in zip(periods, figures, strict=True):
-            for name, field in (("enterprises", "enterprise_id"), ("products", "product_id")):
-                assert one.sold(name, field) == sold_directly(each, field), (each, name)
 
 
 def test_a_period_inside_two_months_counts_only_its_own_days(months):
