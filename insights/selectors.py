@@ -95,10 +95,14 @@ class Figures:
         self._version: str | None = None
 
     def version(self) -> str:
-        """Changes whenever any day is rebuilt: the stored part of a figure is cached under it."""
+        """Changes whenever a day of the period is rebuilt (each rebuild writes its day's
+        province row anew, stamped with the time): the stored part of a figure, which reads
+        only the rollups of the period's days, is cached under it, so that rebuilding a day
+        of one period leaves the periods it is compared with cached. The number of rows is
+        in it too, so that a day's rows deleted without a rebuild change it as well."""
         if self._version is None:
-            latest = ProvinceDay.objects.aggregate(latest=Max("rebuilt_at"))["latest"]
-            self._version = latest.isoformat() if latest else "-"
+            load_versions([self])
+        assert self._version is not None
         return self._version
 
     def remember(self, name: tuple[Any, ...], compute: Callable[[], T]) -> T:
@@ -554,11 +558,27 @@ def load_catalogues(periods: Sequence[Figures]) -> None:
         each._catalogue = figures
 
 
+def load_versions(periods: Sequence[Figures]) -> None:
+    """Read the rollups' version (see `Figures.version`) of several periods in one query
+    (those not read yet)."""
+    periods = [each for each in periods if each._version is None]
+    if not periods:
+        return
+    stamps: dict[str, Any] = {}
+    for index, each in enumerate(periods):
+        days = Q(day__gte=each.period.start, day__lte=each.period.end)
+        stamps[f"latest{index}"] = Max("rebuilt_at", filter=days)
+        stamps[f"days{index}"] = Count("id", filter=days)
+    found = ProvinceDay.objects.aggregate(**stamps)
+    for index, each in enumerate(periods):
+        latest = found[f"latest{index}"]
+        each._version = f"{latest.isoformat() if latest else '-'}/{found[f'days{index}']}"
+
+
 def summaries(figures: Figures, *others: Figures) -> list[dict[str, Any]]:
     """The summaries of `figures` and of the periods it is compared with (same scope), their
-    catalogue counts read together and the rollups' version read once."""
+    catalogue counts and their rollups' versions read together."""
     periods = [figures, *others]
+    load_versions(periods)
     load_catalogues(periods)
-    for each in others:
-        each._version = figures.version()
     return [each.summary() for each in periods]

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from insights.periods import Period
-from insights.selectors import Figures, summaries
+from insights.selectors import Figures, load_versions, summaries
 from marketplace.models import PaymentMethod
 
 OCOP_GROUPS = {
@@ -264,6 +264,8 @@ def province_dashboard(period: Period) -> tuple[list[dict[str, Any]], list[Table
     """The officers' dashboard for `period`: its headline cards and its tables (the enterprises
     behind the figures are a page of their own)."""
     figures = Figures(period)
+    previous, last_year = Figures(period.previous()), Figures(period.last_year())
+    load_versions([figures, previous, last_year])
     tables = [build(figures) for name, build in PROVINCE_TABLES.items() if name != "enterprises"]
-    cards = headline(figures, Figures(period.previous()), Figures(period.last_year()))
+    cards = headline(figures, previous, last_year)
     return cards, tables

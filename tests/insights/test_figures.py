@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from insights.models import CommuneDay, EnterpriseDay, GroupDay, MethodDay, ProductDay, ProvinceDay
@@ -196,3 +198,20 @@ def test_cached_figures_follow_a_rebuild(data):
     rebuild_day(data.second_day)
     # then the cache is not served stale
     assert Figures(period).summary()["orders"] == 8
+
+
+def test_a_rebuild_outside_a_period_leaves_its_figures_cached(data):
+    # given the figures of the first day alone, read once (and cached)
+    rebuild(data)
+    period = Period(data.first_day, data.first_day)
+    expected = Figures(period).summary()
+    with CaptureQueriesContext(connection) as cached:
+        Figures(period).summary()
+    # when the second day, outside the period, is rebuilt
+    rebuild_day(data.second_day)
+    with CaptureQueriesContext(connection) as after:
+        again = Figures(period).summary()
+    # then the period's stored part is still read from the cache, and unchanged
+    assert again == expected
+    assert len(after.captured_queries) == len(cached.captured_queries)
+    assert expected["orders"] == 6
