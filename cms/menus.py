@@ -22,11 +22,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
+from django.urls import translate_url
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from wagtail.models import Page, Site
 
 from cms.models import CampaignPage, OperatorSettings
@@ -85,7 +87,7 @@ def _build(
         page: Page | None = link["page"]
         label = link["label"]
         if page is None:
-            url = link["url"]
+            url = _in_language(link["url"]) if link["url"] else ""
         else:
             if not page.live or (page.pk in campaigns and page.pk not in running):
                 continue
@@ -96,6 +98,17 @@ def _build(
         if url:
             shown.append(MenuLink(label, url))
     return shown, min(changes, default=None)
+
+
+def _in_language(url: str) -> str:
+    """A path of this site in the language being read ("/san-pham/" is "/en/san-pham/" in
+    English): editors write paths in Vietnamese, the default language, without a prefix.
+    Other addresses are kept as they are."""
+    if not url.startswith("/") or url.startswith("//"):
+        return url
+    language = get_language()
+    with override(settings.LANGUAGE_CODE):
+        return translate_url(url, language)
 
 
 def generation() -> str:

@@ -110,6 +110,23 @@ def test_a_campaign_that_starts_later_joins_the_menu_when_it_starts():
     assert [link.url for link in after] == ["/qua-tet/"]
 
 
+def test_in_english_an_address_of_the_site_is_given_in_english(client):
+    # given
+    settings = OperatorSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.main_menu = [
+        ("link", {"label": "Sản phẩm", "page": None, "url": "/san-pham/"}),
+        ("link", {"label": "Bộ Công Thương", "page": None, "url": "https://moit.gov.vn/"}),
+    ]
+    settings.save()
+    # when
+    english = client.get(f"/en{CART}").content.decode()
+    vietnamese = client.get(CART).content.decode()
+    # then
+    assert '<a href="/en/san-pham/">Sản phẩm</a>' in english
+    assert '<a href="https://moit.gov.vn/">Bộ Công Thương</a>' in english
+    assert '<a href="/san-pham/">Sản phẩm</a>' in vietnamese
+
+
 def test_in_english_a_translated_page_is_linked_in_english(client):
     # given
     about = content_page(title="Giới thiệu", slug="gioi-thieu")
