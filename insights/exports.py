@@ -8,26 +8,23 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-from reportlab.platypus import Table as PdfTable
 
 from insights.periods import Period
 from insights.selectors import Figures
 from insights.tables import PROVINCE_TABLES, Table, headline
 from payments.money import format_vnd
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from reportlab.platypus import Table as PdfTable
+
+# openpyxl and reportlab are imported by the functions that write files: together about 30 MB
+# that a web worker needs only when someone downloads a report.
 
 # Fonts with the Vietnamese letters, looked for in this order (Debian's fonts-dejavu-core is
 # installed wherever Chromium is; the others are common). Helvetica lacks ư, ơ, đ and the tones.
@@ -40,6 +37,9 @@ FONT_CANDIDATES = (
 
 def vietnamese_font() -> str:
     """Register (once) and name the first TrueType font found; Helvetica as a last resort."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     for name, path in FONT_CANDIDATES:
         if name in pdfmetrics.getRegisteredFontNames():
             return name
@@ -71,6 +71,8 @@ def table_csv(table: Table) -> bytes:
 
 
 def _sheet(workbook: Workbook, table: Table, title: str | None = None) -> None:
+    from openpyxl.styles import Font
+
     sheet = workbook.create_sheet(title=(title or table.name)[:31])
     sheet.append([str(column.label) for column in table.columns])
     for header in sheet[1]:
@@ -92,6 +94,8 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def table_xlsx(table: Table) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     _sheet(workbook, table)
@@ -135,6 +139,9 @@ def display(value: Any, kind: str) -> str:
 
 
 def report_xlsx(report: MonthlyReport) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Summary")[:31]
@@ -154,6 +161,11 @@ def report_xlsx(report: MonthlyReport) -> bytes:
 
 def report_pdf(report: MonthlyReport, *, compress: bool = True) -> bytes:
     """An A4 landscape PDF in the user's language (Vietnamese by default)."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
     font = vietnamese_font()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -214,6 +226,9 @@ def report_pdf(report: MonthlyReport, *, compress: bool = True) -> bytes:
 
 
 def _pdf_table(rows: Iterable[list[str]], font: str) -> PdfTable:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table as PdfTable
+
     table = PdfTable(list(rows), repeatRows=1, hAlign="LEFT")
     table.setStyle(
         [
