@@ -74,10 +74,15 @@ def storefront_products(filters: CatalogueFilters | None = None) -> QuerySet[Pro
     filters = filters or CatalogueFilters()
     products = _on_storefront().prefetch_related(_renditions("main_image", CARD_IMAGE))
     if filters.category is not None:
-        products = products.filter(
-            category__path__startswith=filters.category.path,
-            category__depth__gte=filters.category.depth,
-        )
+        # By the ids of the category and its descendants, not by a join on the tree's path:
+        # with the join PostgreSQL cannot tell how few products a small category holds, and
+        # may walk the whole catalogue in price order looking for them (71 ms at 100,000
+        # products for a category with none to show, 3.5 ms by ids). A leaf is its own id;
+        # a category with children costs one small query for theirs.
+        within = [filters.category.pk]
+        if filters.category.numchild:
+            within = list(Category.get_tree(filters.category).values_list("id", flat=True))
+        products = products.filter(category_id__in=within)
     if filters.min_stars:
         products = products.filter(
             ocop_badge_stars__gte=filters.min_stars,
