@@ -218,7 +218,7 @@ def test_the_migration_fills_the_rows_of_days_already_rolled_up(months):
     EnterpriseSoldDays.objects.all().delete()
     ProductSoldDays.objects.all().delete()
     # when the migration's filling step runs
-    migration = importlib.import_module("insights.migrations.0004_sold_days_by_year")
+    migration = importlib.import_module("insights.migrations.0003_sold_days")
     migration.fill_sold_days(apps, None)
     # then it writes the same rows
     assert sold_rows() == expected
@@ -270,7 +270,7 @@ def test_the_migration_fills_the_commune_months(months):
     expected = commune_sums(CommuneMonth.objects.all())
     CommuneMonth.objects.all().delete()
     # when the migration's filling step runs
-    migration = importlib.import_module("insights.migrations.0005_commune_month")
+    migration = importlib.import_module("insights.migrations.0004_commune_month")
     migration.fill_commune_months(apps, None)
     # then
     assert commune_sums(CommuneMonth.objects.all()) == expected

@@ -33,7 +33,7 @@ def fill_commune_months(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insights', '0004_sold_days_by_year'),
+        ('insights', '0003_sold_days'),
     ]
 
     operations = [
