@@ -231,6 +231,28 @@ def warm_up(base: str, listing: Path) -> None:
                 log(f"warm-up {path}: {error}")
 
 
+def start_gunicorn(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int, str]:
+    """The site under gunicorn (2 sync workers) on a free port, once it answers /healthz:
+    the process, its port and its base address."""
+    port = pgcluster.free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = subprocess.Popen(
+        [
+            *(ROOT / ".venv/bin/gunicorn", "config.wsgi:application", "--workers", "2"),
+            *("--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5):  # noqa: S310
+                break
+        except OSError:
+            time.sleep(0.5)
+    return gunicorn, port, base
+
+
 def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     cluster = pgcluster.start()
     gunicorn: subprocess.Popen[bytes] | None = None
@@ -249,22 +271,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         log("preparing request lists, checkout carts and pending VNPay payments")
         prepared = django_step(env, "prepare", work)
         plan = json.loads((work / "plan.json").read_text())
-        port = pgcluster.free_port()
-        base = f"http://127.0.0.1:{port}"
-        gunicorn = subprocess.Popen(
-            [
-                *(ROOT / ".venv/bin/gunicorn", "config.wsgi:application", "--workers", "2"),
-                *("--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"),
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=5):  # noqa: S310
-                    break
-            except OSError:
-                time.sleep(0.5)
+        gunicorn, port, base = start_gunicorn(env)
         log(f"gunicorn on {base}; warming up")
         chosen = [
             name for name in plan["endpoints"] if not args.endpoints or name in args.endpoints

@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -127,26 +126,10 @@ def _flusher() -> Any:
 
 
 def under_load(env: dict[str, str], lines_file: Path, seconds: int) -> dict[str, Any]:
-    from bench.pages import free_connections, run_wrk, summarise
-    from tests.harness import pgcluster
+    from bench.pages import free_connections, run_wrk, start_gunicorn, summarise
 
-    port = pgcluster.free_port()
-    base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [
-            *(ROOT / ".venv/bin/gunicorn", "config.wsgi:application", "--workers", "2"),
-            *("--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    gunicorn, port, base = start_gunicorn(env)
     try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=5):  # noqa: S310
-                    break
-            except OSError:
-                time.sleep(0.5)
         run_wrk(base, lines_file, seconds=3, connections=16)
         free_connections(port)
         load_before = _load()
