@@ -12,7 +12,8 @@ class CmsConfig(AppConfig):
         from wagtail.models import Page, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from cms import menus, roles
+        from cms import menus, roles, sites
+        from cms.models import OperatorSettings
 
         post_migrate.connect(roles.grant_editor_permissions, sender=self)
         # What can change a built menu's pages (their titles, addresses, being live) or sites.
@@ -22,3 +23,12 @@ class CmsConfig(AppConfig):
         post_delete.connect(menus.forget_menus, sender=Page, dispatch_uid="cms.menus.deleted")
         post_save.connect(menus.forget_menus, sender=Site, dispatch_uid="cms.menus.site")
         post_delete.connect(menus.forget_menus, sender=Site, dispatch_uid="cms.menus.site-gone")
+        # The cached site of each host, and each site's cached settings (cms/sites.py).
+        post_save.connect(sites.forget_sites, sender=Site, dispatch_uid="cms.sites.site")
+        post_delete.connect(sites.forget_sites, sender=Site, dispatch_uid="cms.sites.site-gone")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                sites.forget_settings,
+                sender=OperatorSettings,
+                dispatch_uid=f"cms.sites.settings.{signal is post_save}",
+            )

@@ -24,7 +24,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Orderable, Page, PageManager
+from wagtail.models import Locale, Orderable, Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -37,6 +37,7 @@ from cms.blocks import (
 )
 from cms.choosers import enterprise_chooser_viewset, product_chooser_viewset
 from cms.languages import language_links
+from cms.sites import cached_settings
 from marketplace.selectors import CatalogueFilters, storefront_products
 
 DESCRIPTION_LENGTH = 160
@@ -455,6 +456,13 @@ class OperatorSettings(BaseSiteSetting):
         FieldPanel("main_menu"),
         FieldPanel("footer_menu"),
     ]
+
+    @classmethod
+    def for_site(cls, site: Site) -> OperatorSettings:
+        """The site's settings, from the cache when known (cms/sites.py): every page shows them."""
+        if site is None:
+            raise cls.DoesNotExist(f"{cls.__name__} does not exist for site None.")
+        return cached_settings(cls, site)  # type: ignore[no-any-return]
 
     class Meta:
         verbose_name = _("operator contacts and menus")
