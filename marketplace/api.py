@@ -338,11 +338,12 @@ def suggestions(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
     ),
 )
 def get_product(request: HttpRequest, slug: str) -> Product:
-    """The storefront product at `slug`, or a 404 (see `selectors.storefront_product` for its
-    queries)."""
+    """The storefront product at `slug`, or a 404 (see `selectors.storefront_product` and
+    `selectors.complete_product` for its queries)."""
     product = selectors.storefront_product(slug=slug)
     if product is None:
         raise Http404
+    selectors.complete_product(product)
     variants = list(product.variants.all())
     batches = published_batches_by_variant([variant.pk for variant in variants])
     for variant in variants:

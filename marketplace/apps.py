@@ -11,7 +11,7 @@ class MarketplaceConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from marketplace import categories, roles
+        from marketplace import categories, page_cache, roles
         from marketplace.cart_session import merge_guest_cart
         from marketplace.payment_backend import MarketplaceOrders
         from payments.orders import register_order_backend
@@ -19,4 +19,5 @@ class MarketplaceConfig(AppConfig):
         post_migrate.connect(categories.ensure_default_categories, sender=self)
         post_migrate.connect(roles.grant_marketplace_permissions, sender=self)
         register_order_backend(MarketplaceOrders())
+        page_cache.connect_signals()
         user_logged_in.connect(merge_guest_cart, dispatch_uid="marketplace_merge_cart")

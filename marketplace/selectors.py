@@ -6,7 +6,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, When
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Prefetch,
+    QuerySet,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from wagtail.images import get_image_model
 
@@ -67,12 +75,17 @@ def _on_storefront() -> QuerySet[Product]:
     )
 
 
-def storefront_products(filters: CatalogueFilters | None = None) -> QuerySet[Product]:
+def storefront_products(
+    filters: CatalogueFilters | None = None, *, renditions: bool = True
+) -> QuerySet[Product]:
     """Published products of approved enterprises, filtered and sorted, each annotated with
     `ocop_stars` (None unless a valid OCOP certificate covers it). One query per page, plus
-    one for the card images' renditions when any product has an image."""
+    one for the card images' renditions when any product has an image, unless `renditions`
+    is False (pages whose card grids are cached read them only to render a grid anew)."""
     filters = filters or CatalogueFilters()
-    products = _on_storefront().prefetch_related(_renditions("main_image", CARD_IMAGE))
+    products = _on_storefront()
+    if renditions:
+        products = products.prefetch_related(_renditions("main_image", CARD_IMAGE))
     if filters.category is not None:
         # By the ids of the category and its descendants, not by a join on the tree's path:
         # with the join PostgreSQL cannot tell how few products a small category holds, and
@@ -104,36 +117,42 @@ def storefront_products(filters: CatalogueFilters | None = None) -> QuerySet[Pro
 
 
 def storefront_product(*, slug: str) -> Product | None:
-    """One storefront product with its variants, gallery (with renditions) and valid
-    certificates: five queries, plus one per kind of image present."""
-    today = timezone.localdate()
-    return (
-        _on_storefront()
-        .prefetch_related(
-            _renditions("main_image", CARD_IMAGE, GALLERY_IMAGE),
+    """One storefront product with its enterprise, category, main image and active variants:
+    two queries. `complete_product` reads the rest of its page."""
+    product = _on_storefront().filter(slug=slug).first()
+    if product is not None:
+        prefetch_related_objects(
+            [product],
             Prefetch(
                 "variants",
                 queryset=Variant.objects.filter(is_active=True).order_by("sort_order", "id"),
             ),
-            Prefetch("images", queryset=ProductImage.objects.select_related("image")),
-            _renditions("images__image", GALLERY_IMAGE),
-            Prefetch(
-                "certificates",
-                queryset=Certificate.objects.valid_on(today).order_by("kind"),
-                to_attr="valid_certificates",
-            ),
         )
-        .filter(slug=slug)
-        .first()
+    return product
+
+
+def complete_product(product: Product) -> None:
+    """Read what the product page shows beyond `storefront_product`: the gallery (with
+    renditions) and valid certificates, three queries plus one per kind of image present."""
+    prefetch_related_objects(
+        [product],
+        _renditions("main_image", CARD_IMAGE, GALLERY_IMAGE),
+        Prefetch("images", queryset=ProductImage.objects.select_related("image")),
+        _renditions("images__image", GALLERY_IMAGE),
+        Prefetch(
+            "certificates",
+            queryset=Certificate.objects.valid_on(timezone.localdate()).order_by("kind"),
+            to_attr="valid_certificates",
+        ),
     )
 
 
 def related_products(product: Product) -> list[Product]:
-    """A few other storefront products of the same category, best-selling first (one query,
-    plus one for their images' renditions)."""
+    """A few other storefront products of the same category, best-selling first (one query;
+    their images' renditions are read when their grid is rendered)."""
     return list(
         storefront_products(
-            CatalogueFilters(category=product.category, sort="best_selling")
+            CatalogueFilters(category=product.category, sort="best_selling"), renditions=False
         ).exclude(pk=product.pk)[:RELATED_PRODUCTS]
     )
 

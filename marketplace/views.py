@@ -7,9 +7,10 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
-from marketplace import selectors
+from marketplace import page_cache, selectors
 from marketplace.forms import CatalogueFilterForm
 from marketplace.models import Enterprise, Product
 from marketplace.search.facets import facet_groups
@@ -80,7 +81,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     filters = form.to_filters()
     query = (form.cleaned_data.get("q") or "").strip() if form.is_bound else ""
-    results = search_catalogue(query, filters)
+    results = search_catalogue(query, filters, renditions=False)
     if isinstance(results.products, QuerySet):
         paginator: Paginator = CachedCountPaginator(results.products, PAGE_SIZE)
     else:  # search results, counted already
@@ -96,11 +97,16 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             categories=selectors.category_tree(),
             current_category=filters.category,
         )
+    filter_fields = page_cache.filter_fields(
+        form,
+        lambda: render_to_string("marketplace/_catalogue_filters.html", {"form": form}, request),
+    )
     return render(
         request,
         "marketplace/catalogue.html",
         {
             "form": form,
+            "filter_fields": filter_fields,
             "page_obj": page,
             "query": query,
             "querystring": params.urlencode(),
@@ -110,16 +116,29 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A product's page. Its own parts (gallery, packs, certificates, lots, seller, search
+    engine data) are rendered once per version of the rows they show and kept in the cache
+    (marketplace/page_cache.py); a visit reads the product, its variants and the related
+    products, and renders the rest around the kept parts."""
     product = selectors.storefront_product(slug=slug)
     if product is None:
         raise Http404
+
+    def render_parts() -> str:
+        selectors.complete_product(product)
+        context = {"product": product, "lots": selectors.recent_lots(product)}
+        return render_to_string("marketplace/_product_parts.html", context, request)
+
+    key = page_cache.product_key(product, product.variants.all(), path=request.path)
+    head, body = page_cache.product_parts(request, key, render_parts)
     return render(
         request,
         "marketplace/product_detail.html",
         {
             "product": product,
+            "head": head,
+            "body": body,
             "related": selectors.related_products(product),
-            "lots": selectors.recent_lots(product),
         },
     )
 
@@ -132,7 +151,9 @@ def enterprise_directory(request: HttpRequest) -> HttpResponse:
 
 def enterprise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise.objects.approved(), slug=slug)
-    products = selectors.storefront_products(selectors.CatalogueFilters(enterprise=enterprise))
+    products = selectors.storefront_products(
+        selectors.CatalogueFilters(enterprise=enterprise), renditions=False
+    )
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "marketplace/enterprise_detail.html", {"enterprise": enterprise, "page_obj": page}
