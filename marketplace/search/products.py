@@ -8,6 +8,8 @@ query typed with diacritics ranks exact matches first and one typed without stil
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from typing import overload
 
 from django.contrib.postgres import search as pg
 from django.contrib.postgres.fields import ArrayField
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -31,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Length
+from django.utils import timezone
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import Or, PlainText, SearchQuery
 
@@ -47,6 +51,8 @@ MAX_TERMS = 12
 MAX_RANKED = 1000
 # Matches outside the products' names read at most (see `_other_matches`).
 OTHER_CANDIDATES = MAX_RANKED
+# How long a search's ranked ids and facets are kept (see `search_catalogue`).
+RESULTS_SECONDS = 60
 
 _TERM = re.compile(r"\w+")
 
@@ -280,7 +286,9 @@ class SearchResults:
     facets: Facets | None
 
 
-def search_catalogue(raw_query: str, filters: CatalogueFilters | None = None) -> SearchResults:
+def search_catalogue(
+    raw_query: str, filters: CatalogueFilters | None = None, *, renditions: bool = True
+) -> SearchResults:
     """Storefront products matching `raw_query` and `filters`, most relevant first when the
     filters' sort is "relevance", else in their sort order. An empty query gives the filtered
     catalogue (without facets: counting the whole catalogue on every page view costs more than
@@ -288,21 +296,46 @@ def search_catalogue(raw_query: str, filters: CatalogueFilters | None = None) ->
 
     With a query it costs the engine's query, then one query for the ids and facet columns of
     every result that passes the filters (at most MAX_RANKED rows: the facets are counted from
-    them, or come from Elasticsearch's aggregations), and one per page shown.
+    them, or come from Elasticsearch's aggregations), and one per page shown (plus one for its
+    card images' renditions, unless `renditions` is False: see `storefront_products`).
+
+    The ids and facets are kept RESULTS_SECONDS per query and filters: a shopper paging
+    through results, and the many shoppers typing the same popular words, cost one page's
+    query each. A product published meanwhile shows within that time (as it does on
+    Elasticsearch, whose index is updated by a task); one withdrawn is never shown, since a
+    page reads its products from the storefront.
     """
     filters = filters or CatalogueFilters(sort="relevance")
-    products = storefront_products(filters)
+    products = storefront_products(filters, renditions=renditions)
     query = prepare(raw_query)
     if query.is_empty:
         return SearchResults(products, None)
-    ids, facets = _rank(query, filters)
-    rows = list(products.filter(id_in(ids)).values_list("pk", *FACET_FIELDS))
-    if filters.sort == "relevance":
-        position = {pk: rank for rank, pk in enumerate(ids)}
-        rows.sort(key=lambda row: position[row[0]])
-    if facets is None:
-        facets = tally_facets(row[1:] for row in rows)
-    return SearchResults(RankedProducts(products, [row[0] for row in rows]), facets)
+    key = _results_key(query, filters)
+    found: tuple[list[int], Facets] | None = cache.get(key)
+    if found is None:
+        ids, facets = _rank(query, filters)
+        rows = list(products.filter(id_in(ids)).values_list("pk", *FACET_FIELDS))
+        if filters.sort == "relevance":
+            position = {pk: rank for rank, pk in enumerate(ids)}
+            rows.sort(key=lambda row: position[row[0]])
+        if facets is None:
+            facets = tally_facets(row[1:] for row in rows)
+        found = ([row[0] for row in rows], facets)
+        cache.set(key, found, RESULTS_SECONDS)
+    return SearchResults(RankedProducts(products, found[0]), found[1])
+
+
+def _results_key(query: PreparedQuery, filters: CatalogueFilters) -> str:
+    """The cache key of a search's results: the query as searched, the filters (models by
+    their ids), the engine and the day (badges expire, and the facets count them)."""
+    chosen = [
+        (field.name, getattr(value, "pk", value))
+        for field in dataclasses.fields(filters)
+        if (value := getattr(filters, field.name)) is not None
+    ]
+    engine = "elasticsearch" if elastic.is_enabled() else connection.vendor
+    text = repr((query.canonical, chosen, engine, timezone.localdate().isoformat()))
+    return "search:results:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def search_products(raw_query: str, filters: CatalogueFilters | None = None) -> QuerySet[Product]:

@@ -443,15 +443,20 @@ def test_facets_count_the_same_as_the_results_for_every_filter(catalogue):
 def test_a_search_page_costs_a_fixed_number_of_queries(
     catalogue, client, django_assert_num_queries
 ):
-    # given: the footer settings' row exists (the first page view creates it)
+    # given: the site and its footer settings are known (cms/sites.py) from a first view
     client.get("/san-pham/")
-    # site, footer settings, filter categories, engine, the results' ids and facet columns,
-    # the page, categories; on PostgreSQL the engine query is preceded by the names' (which,
-    # when it alone finds MAX_RANKED products, spares the engine's)
+    # A first search: the filter form's categories, the engine, the results' ids and facet
+    # columns, the page, the facets' categories; on PostgreSQL the engine query is preceded
+    # by the names' (which, when it alone finds MAX_RANKED products, spares the engine's).
     engine = 2 if connection.vendor == "postgresql" else 1
-    with django_assert_num_queries(6 + engine):
-        response = client.get("/san-pham/", {"q": "che"})
-    assert response.status_code == 200
+    with django_assert_num_queries(4 + engine):
+        first = client.get("/san-pham/", {"q": "che"})
+    # The same search again: the ids, facets, form and card grid are kept; the page's
+    # products and the facets' categories are read.
+    with django_assert_num_queries(2):
+        again = client.get("/san-pham/", {"q": "che"})
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
 
 
 def test_the_catalogue_without_a_query_has_no_facets(catalogue, client):

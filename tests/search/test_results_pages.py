@@ -105,3 +105,41 @@ def test_a_filter_narrows_the_count_the_pages_and_the_facets(thirty_teas):
     cheap = [p for p in thirty_teas if p.variants.get().price_vnd < 100_000]
     assert results.products.count() == len(cheap) == results.facets["price"]["under_100k"]
     assert {product.pk for product in results.products} == {product.pk for product in cheap}
+
+
+def test_a_repeated_search_reads_only_its_page(thirty_teas, django_assert_num_queries):
+    # given: the ranked ids and facets are kept for a minute per query and filters
+    filters = CatalogueFilters(sort="relevance")
+    search_catalogue("tra xanh", filters)
+    # when
+    with django_assert_num_queries(1):  # the page's products
+        results = search_catalogue("tra xanh", filters)
+        page = results.products[:PAGE_SIZE]
+    # then
+    assert len(page) == PAGE_SIZE
+    assert results.products.count() == 30
+    assert sum(results.facets["price"].values()) == 30
+
+
+def test_kept_results_never_show_a_product_withdrawn_since(thirty_teas):
+    # given
+    filters = CatalogueFilters(sort="relevance")
+    first = search_catalogue("tra xanh", filters).products[:PAGE_SIZE]
+    withdrawn = first[0]
+    # when
+    type(withdrawn).objects.filter(pk=withdrawn.pk).update(status="archived")
+    # then
+    page = search_catalogue("tra xanh", filters).products[:PAGE_SIZE]
+    assert withdrawn.pk not in [product.pk for product in page]
+    assert len(page) == PAGE_SIZE - 1
+
+
+def test_results_are_kept_per_query_and_filters(thirty_teas):
+    # when
+    everything = search_catalogue("tra xanh", CatalogueFilters(sort="relevance"))
+    cheap = search_catalogue("tra xanh", CatalogueFilters(sort="relevance", max_price=100_000))
+    nothing = search_catalogue("mat ong", CatalogueFilters(sort="relevance"))
+    # then
+    assert everything.products.count() == 30
+    assert 0 < cheap.products.count() < 30
+    assert nothing.products.count() == 0
