@@ -10,7 +10,6 @@ where the fragment holds CSRF_HOLE.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
@@ -26,8 +25,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
 
+from marketplace import selectors
 from marketplace.models import Category, Product, ProductImage, Variant
-from marketplace.selectors import CARD_IMAGE
+from marketplace.selectors import CARD_IMAGE, categories_generation
 from traceability.models import Batch, Certificate
 
 FRAGMENT_SECONDS = 6 * 3600
@@ -130,7 +130,6 @@ def _prefetch_card_images(products: list[Product]) -> None:
 # --- The catalogue's filter form ----------------------------------------------------------------
 
 FILTERS_SECONDS = 300
-CATEGORIES_GENERATION = "marketplace:categories:generation"
 
 
 def filter_fields(form: Form, render: Callable[[], str]) -> SafeString:
@@ -141,17 +140,12 @@ def filter_fields(form: Form, render: Callable[[], str]) -> SafeString:
     if form.is_bound:
         data = cast(QueryDict, form.data)
         chosen = [(name, data.getlist(name)) for name in form.fields if name in data]
-    generation = cache.get_or_set(CATEGORIES_GENERATION, lambda: uuid.uuid4().hex, timeout=None)
-    key = f"catalogue-filters:{get_language()}:{generation}:{_digest(chosen)}"
+    key = f"catalogue-filters:{get_language()}:{categories_generation()}:{_digest(chosen)}"
     html: str | None = cache.get(key)
     if html is None:
         html = str(render())
         cache.set(key, html, FILTERS_SECONDS)
     return mark_safe(html)  # noqa: S308
-
-
-def forget_categories(**kwargs: Any) -> None:
-    cache.set(CATEGORIES_GENERATION, uuid.uuid4().hex, timeout=None)
 
 
 # --- Invalidation -----------------------------------------------------------------------------
@@ -204,7 +198,9 @@ def connect_signals() -> None:
         _certificates_linked, sender=Product.certificates.through, dispatch_uid="pc-cert-links"
     )
     for signal in (post_save, post_delete):
-        signal.connect(forget_categories, sender=Category, dispatch_uid=f"pc-category-{signal}")
+        signal.connect(
+            selectors.forget_categories, sender=Category, dispatch_uid=f"pc-category-{signal}"
+        )
     post_save.connect(
         _wagtail_image_changed, sender=get_image_model(), dispatch_uid="pc-wagtail-image"
     )

@@ -4,8 +4,11 @@ page costs the same number of queries whatever the catalogue's size."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     F,
@@ -158,7 +161,30 @@ def related_products(product: Product) -> list[Product]:
 
 
 def category_tree() -> list[Category]:
-    return list(Category.get_tree())
+    """Every category in tree order (for the search's facets), kept in the cache until a
+    category is saved or deleted (at once in this worker, within CATEGORIES_SECONDS in the
+    others with the per-process cache)."""
+    key = f"marketplace:category-tree:{categories_generation()}"
+    tree: list[Category] | None = cache.get(key)
+    if tree is None:
+        tree = list(Category.get_tree())
+        cache.set(key, tree, CATEGORIES_SECONDS)
+    return tree
+
+
+CATEGORIES_SECONDS = 300
+CATEGORIES_GENERATION = "marketplace:categories:generation"
+
+
+def categories_generation() -> str:
+    """A token renewed whenever a category is saved or deleted (`forget_categories`): part of
+    the key of whatever shows the category tree."""
+    return str(cache.get_or_set(CATEGORIES_GENERATION, lambda: uuid.uuid4().hex, timeout=None))
+
+
+def forget_categories(**kwargs: Any) -> None:
+    """Signal receiver: a category was saved or deleted."""
+    cache.set(CATEGORIES_GENERATION, uuid.uuid4().hex, timeout=None)
 
 
 @dataclass(frozen=True)
