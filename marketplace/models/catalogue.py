@@ -158,7 +158,19 @@ class Product(index.Indexed, ClusterableModel):
             models.Index(fields=["status", "-published_at", "-id"], name="product_newest"),
             models.Index(fields=["status", "min_price_vnd"], name="product_price"),
             models.Index(fields=["status", "-sold_count"], name="product_best_selling"),
-            models.Index(fields=["category", "status"], name="product_category"),
+            # A category's page in each of its orders: the rows come in the page's order and
+            # the other filters are checked on the way, instead of every product of the
+            # category being read and sorted (see docs/decisions.md, "Category pages").
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"], name="product_category"
+            ),
+            models.Index(
+                fields=["category", "status", "min_price_vnd", "id"], name="product_category_price"
+            ),
+            models.Index(
+                fields=["category", "status", "-sold_count", "-id"],
+                name="product_category_selling",
+            ),
             models.Index(fields=["enterprise", "status"], name="product_enterprise"),
             models.Index(fields=["origin_ward_code", "status"], name="product_origin"),
             models.Index(
