@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from wagtail.tasks import update_reference_index_task
 
 from accounts.models import User
+from marketplace import page_cache
 from marketplace.importer.cells import Row, read_row
 from marketplace.importer.groups import (
     CERTIFICATE_COLUMNS,
@@ -489,6 +490,8 @@ class ImportRun:
                 counts.unchanged += 1
         Certificate.objects.bulk_create(new, batch_size=_BATCH_SIZE)
         _bulk_update(Certificate, changed, changed_fields)
+        if changed:  # bulk updates send no signal: their products' kept pages must go
+            page_cache.touch_products(Q(certificates__in=changed))
         self.written += new + changed
         counts.created += len(new)
         counts.updated += len(changed)
@@ -520,6 +523,8 @@ class ImportRun:
         )
         for pair in missing:
             wanted[pair].is_changed = True
+        if missing:  # as above: links made in bulk send no signal
+            page_cache.touch_products(Q(pk__in={product_id for product_id, _id in missing}))
 
     def _save_variants(self) -> set[int]:
         """Create and update the variants; return the ids of the products whose variants changed."""

@@ -17,6 +17,7 @@ from marketplace import services
 from marketplace.models import Category, Product, ProductImage, Variant
 from marketplace.services.enterprises import suspend_enterprise
 from tests.marketplace.test_catalogue import make_product, ocop, wagtail_image
+from tests.marketplace.test_import_products import row, run_import
 from tests.traceability.factories import traced_batch
 from traceability.services import revoke_certificate
 
@@ -180,3 +181,14 @@ def test_product_page_date_is_part_of_its_key(client, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: tomorrow)
     # then
     assert "OCOP 4★" not in page_of(client, product)
+
+
+def test_a_certificate_changed_by_an_import_shows_on_a_kept_product_page(client):
+    # given: a product and its OCOP certificate from a workbook, its page kept
+    run_import([row()], publish=True)
+    product = Product.objects.get(name="Chè Tân Cương đặc biệt")
+    assert "01/03/2027" in page_of(client, product)
+    # when: the next workbook extends the certificate (bulk updates send no signal)
+    run_import([row(ocop_expires_on="2028-03-01")], publish=True)
+    # then
+    assert "01/03/2028" in page_of(client, product)
