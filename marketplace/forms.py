@@ -17,7 +17,7 @@ from accounts.forms import (
 from accounts.models import User
 from marketplace.models import Category, Enterprise, normalize_tax_code
 from marketplace.search.products import MAX_QUERY_LENGTH
-from marketplace.selectors import SORTS, CatalogueFilters
+from marketplace.selectors import SORTS, CatalogueFilters, category_tree
 
 
 class SearchQueryField(forms.CharField):
@@ -29,11 +29,24 @@ class SearchQueryField(forms.CharField):
         return super().to_python(text[:MAX_QUERY_LENGTH]) or ""
 
 
+class CategoryField(forms.ModelChoiceField):
+    """A category chosen by its slug, found in the kept category tree
+    (`selectors.category_tree`) rather than by a query on every catalogue page."""
+
+    def to_python(self, value: Any) -> Category | None:
+        if value in self.empty_values:
+            return None
+        for category in category_tree():
+            if category.slug == value:
+                return category
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+
 class CatalogueFilterForm(forms.Form):
     """The storefront's filters. Bad values are ignored, never an error page."""
 
     q = SearchQueryField(label=_("Search"), required=False)
-    category = forms.ModelChoiceField(
+    category = CategoryField(
         label=_("Category"),
         queryset=Category.objects.all(),
         to_field_name="slug",

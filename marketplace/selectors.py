@@ -3,6 +3,7 @@ page costs the same number of queries whatever the catalogue's size."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
 from dataclasses import dataclass
@@ -52,6 +53,19 @@ class CatalogueFilters:
     in_stock: bool = False
     enterprise: Enterprise | None = None
     sort: str = "newest"
+
+
+def filters_key(filters: CatalogueFilters, *, with_order: bool = True) -> str:
+    """The filters as text (models by their ids) with the day, since OCOP badges expire: the
+    part of a cache key that says which products a set of filters lists (and in which order,
+    unless `with_order` is False: a count is the same in every order)."""
+    chosen = [
+        (field.name, getattr(value, "pk", value))
+        for field in dataclasses.fields(filters)
+        if (value := getattr(filters, field.name)) is not None
+        and (with_order or field.name != "sort")
+    ]
+    return repr((chosen, timezone.localdate().isoformat()))
 
 
 def ocop_stars_today(day: datetime.date) -> Case:

@@ -31,16 +31,16 @@ class CachedCountPaginator(Paginator):
 
     object_list: QuerySet[Product]
 
+    def __init__(self, object_list: QuerySet[Product], per_page: int, *, key: str) -> None:
+        """`key` says which products `object_list` holds (`selectors.filters_key`)."""
+        super().__init__(object_list, per_page)
+        digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+        self._count_key = f"marketplace:catalogue-count:{digest}"
+
     @cached_property
     def count(self) -> int:
         count = cache.get(self._count_key)
         return self._recount() if count is None else int(count)
-
-    @cached_property
-    def _count_key(self) -> str:
-        sql, params = self.object_list.order_by().query.sql_with_params()
-        digest = hashlib.blake2b(f"{sql}|{params!r}".encode(), digest_size=16).hexdigest()
-        return f"marketplace:catalogue-count:{digest}"
 
     def _recount(self) -> int:
         count = self.object_list.count()
@@ -83,7 +83,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     query = (form.cleaned_data.get("q") or "").strip() if form.is_bound else ""
     results = search_catalogue(query, filters, renditions=False)
     if isinstance(results.products, QuerySet):
-        paginator: Paginator = CachedCountPaginator(results.products, PAGE_SIZE)
+        paginator: Paginator = CachedCountPaginator(
+            results.products, PAGE_SIZE, key=selectors.filters_key(filters, with_order=False)
+        )
     else:  # search results, counted already
         paginator = Paginator(results.products, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

@@ -8,7 +8,6 @@ query typed with diacritics ranks exact matches first and one typed without stil
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 from collections.abc import Iterator
@@ -34,7 +33,6 @@ from django.db.models import (
 )
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Length
-from django.utils import timezone
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import Or, PlainText, SearchQuery
 
@@ -42,7 +40,7 @@ from marketplace.models import Enterprise, Product, ProductQuerySet
 from marketplace.search import elastic
 from marketplace.search.facets import FACET_FIELDS, Facets, tally_facets
 from marketplace.search.text import fold, normalize
-from marketplace.selectors import CatalogueFilters, storefront_products
+from marketplace.selectors import CatalogueFilters, filters_key, storefront_products
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -328,13 +326,8 @@ def search_catalogue(
 def _results_key(query: PreparedQuery, filters: CatalogueFilters) -> str:
     """The cache key of a search's results: the query as searched, the filters (models by
     their ids), the engine and the day (badges expire, and the facets count them)."""
-    chosen = [
-        (field.name, getattr(value, "pk", value))
-        for field in dataclasses.fields(filters)
-        if (value := getattr(filters, field.name)) is not None
-    ]
     engine = "elasticsearch" if elastic.is_enabled() else connection.vendor
-    text = repr((query.canonical, chosen, engine, timezone.localdate().isoformat()))
+    text = repr((query.canonical, filters_key(filters), engine))
     return "search:results:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

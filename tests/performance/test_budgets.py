@@ -29,11 +29,12 @@ from traceability.models import TraceEvent
 
 pytestmark = pytest.mark.django_db
 
-# the category (by its slug) and the page's products. After the warm-up the site and its
-# footer settings (cms/sites.py), the filter form and the card grid (marketplace/page_cache.py)
+# the page's products. After the warm-up the site and its footer settings (cms/sites.py), the
+# category (from the kept tree), the filter form and the card grid (marketplace/page_cache.py)
 # come from the cache, and so does the count, kept a minute (marketplace/views.py:
-# CachedCountPaginator). Was 5: the site, the settings and the form's categories were read.
-CATEGORY_PAGE_QUERIES = 2
+# CachedCountPaginator). Was 5: the site, the settings, the category and the form's categories
+# were read.
+CATEGORY_PAGE_QUERIES = 1
 # the product's page: see tests/marketplace/test_catalogue.py (8) + the gallery's renditions
 PRODUCT_PAGE_BYTES = 40_000
 TRACE_PAGE_BYTES = 30_000
