@@ -458,11 +458,20 @@ class OperatorSettings(BaseSiteSetting):
     ]
 
     @classmethod
-    def for_site(cls, site: Site) -> OperatorSettings:
-        """The site's settings, from the cache when known (cms/sites.py): every page shows them."""
+    def for_request(cls, request: HttpRequest) -> OperatorSettings:
+        """The settings every page's footer and menus show, from the cache when known
+        (cms/sites.py), kept on the request as Wagtail does. The admin's edit view reads
+        `for_site`, the row itself, so an editor never sees or saves over a kept copy."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)  # type: ignore[no-any-return]
+        site = Site.find_for_request(request)
         if site is None:
             raise cls.DoesNotExist(f"{cls.__name__} does not exist for site None.")
-        return cached_settings(cls, site)  # type: ignore[no-any-return]
+        site_settings: OperatorSettings = cached_settings(cls, site)
+        site_settings._request = request
+        setattr(request, attr_name, site_settings)
+        return site_settings
 
     class Meta:
         verbose_name = _("operator contacts and menus")

@@ -11,7 +11,8 @@ they are kept in the cache:
   saved or deleted site renews; the middleware hands it to Wagtail where Wagtail keeps it for
   the request (`request._wagtail_site`, documented by `Site.find_for_request`), so Wagtail's
   own lookups (settings, page URLs, the user bar) use it too;
-- each site's `OperatorSettings`, under a generation that saving them renews.
+- each site's `OperatorSettings` as the storefront reads them (`for_request`; the admin edits
+  the row itself), under a generation that saving them renews.
 
 With a shared cache (REDIS_URL) every worker sees an edit at once. With the embedded
 per-process cache, the worker that saved sees it at once and the others within KEEP_SECONDS.

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
 from cms.models import OperatorSettings
+from tests.accounts.factories import UserFactory
 from tests.cms.helpers import home
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,16 @@ def test_each_host_is_answered_by_its_own_site(client, settings):
     # then
     assert "Hợp tác xã chè mẫu" in tea
     assert "Hợp tác xã chè mẫu" not in default
+
+
+def test_the_admin_edits_the_settings_row_never_a_kept_copy(client):
+    # given: the footer's settings kept, then changed where no signal reaches this worker's
+    # cache (as another worker's save does with the per-process cache)
+    tables_read(client, CART)
+    site = Site.objects.get(is_default_site=True)
+    OperatorSettings.objects.filter(site=site).update(hotline="0208 3999 999")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    # when
+    html = client.get(f"/admin/settings/cms/operatorsettings/{site.pk}/").content.decode()
+    # then
+    assert 'value="0208 3999 999"' in html
