@@ -258,7 +258,8 @@ def _query_parameter(name: str, field: forms.Field) -> dict[str, Any]:
 )
 def list_products(request: HttpRequest) -> dict[str, Any]:
     """One page of storefront products: a count and a page query, plus one for the card images'
-    renditions when any product has an image and one when a category is named."""
+    renditions when any product has an image and one for a named category's subcategories
+    when it has any (the category itself is found in the kept tree)."""
     form = ProductListQuery(request.GET)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
