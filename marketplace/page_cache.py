@@ -188,19 +188,27 @@ def _wagtail_image_changed(sender: Any, instance: Model, **kwargs: Any) -> None:
 
 
 def connect_signals() -> None:
-    for signal in (post_save, post_delete):
-        signal.connect(_image_changed, sender=ProductImage, dispatch_uid=f"pc-img-{signal}")
-        signal.connect(_batch_changed, sender=Batch, dispatch_uid=f"pc-batch-{signal}")
-    post_save.connect(_certificate_changed, sender=Certificate, dispatch_uid="pc-cert-save")
-    # Before the certificate's links are deleted with it.
-    pre_delete.connect(_certificate_changed, sender=Certificate, dispatch_uid="pc-cert-delete")
-    m2m_changed.connect(
-        _certificates_linked, sender=Product.certificates.through, dispatch_uid="pc-cert-links"
-    )
-    for signal in (post_save, post_delete):
+    """Connect the receivers above (from `MarketplaceConfig.ready()`)."""
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        signal.connect(_image_changed, sender=ProductImage, dispatch_uid=f"page-cache.image.{name}")
+        signal.connect(_batch_changed, sender=Batch, dispatch_uid=f"page-cache.batch.{name}")
         signal.connect(
-            selectors.forget_categories, sender=Category, dispatch_uid=f"pc-category-{signal}"
+            selectors.forget_categories,
+            sender=Category,
+            dispatch_uid=f"page-cache.category.{name}",
         )
     post_save.connect(
-        _wagtail_image_changed, sender=get_image_model(), dispatch_uid="pc-wagtail-image"
+        _certificate_changed, sender=Certificate, dispatch_uid="page-cache.certificate.saved"
+    )
+    # Before the certificate's links are deleted with it.
+    pre_delete.connect(
+        _certificate_changed, sender=Certificate, dispatch_uid="page-cache.certificate.deleted"
+    )
+    m2m_changed.connect(
+        _certificates_linked,
+        sender=Product.certificates.through,
+        dispatch_uid="page-cache.certificate.links",
+    )
+    post_save.connect(
+        _wagtail_image_changed, sender=get_image_model(), dispatch_uid="page-cache.wagtail-image"
     )
