@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from wagtail.models import Page, Site
 
+from cms import sites
 from cms.models import CampaignPage, OperatorSettings
 
 MENU_SECONDS = 300
@@ -112,15 +112,10 @@ def _in_language(url: str) -> str:
 
 
 def generation() -> str:
-    """A token that changes whenever menus must be built anew (a fresh one when the cache has
-    lost it, so that no menu built before can be mistaken for current)."""
-    return str(cache.get_or_set(GENERATION_KEY, _new_generation, timeout=None))
+    """A token that changes whenever menus must be built anew."""
+    return sites.generation(GENERATION_KEY)
 
 
 def forget_menus(**kwargs: Any) -> None:
     """Signal receiver: a page or site changed, so every built menu may be stale."""
-    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
-
-
-def _new_generation() -> str:
-    return uuid.uuid4().hex
+    sites.renew(GENERATION_KEY)

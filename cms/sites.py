@@ -36,22 +36,29 @@ SETTINGS_GENERATION = "cms:operator-settings:generation"
 NO_SITE = "none"
 
 
-def _generation(key: str) -> str:
+def generation(key: str) -> str:
+    """The token kept under `key`, which the keys of what it covers hold (a fresh one when the
+    cache has lost it, so that nothing kept before can be mistaken for current)."""
     return str(cache.get_or_set(key, lambda: uuid.uuid4().hex, timeout=None))
+
+
+def renew(key: str) -> None:
+    """Replace the token under `key`: whatever was kept under the old one is no longer read."""
+    cache.set(key, uuid.uuid4().hex, timeout=None)
 
 
 def forget_sites(**kwargs: Any) -> None:
     """Signal receiver: a site was saved or deleted."""
-    cache.set(SITES_GENERATION, uuid.uuid4().hex, timeout=None)
+    renew(SITES_GENERATION)
 
 
 def forget_settings(**kwargs: Any) -> None:
     """Signal receiver: a site's operator settings were saved or deleted."""
-    cache.set(SETTINGS_GENERATION, uuid.uuid4().hex, timeout=None)
+    renew(SETTINGS_GENERATION)
 
 
 def _site_key(hostname: str, port: int | str) -> str:
-    return f"cms:site:{_generation(SITES_GENERATION)}:{hostname}:{port}"
+    return f"cms:site:{generation(SITES_GENERATION)}:{hostname}:{port}"
 
 
 def cached_settings(model: Any, site: Site) -> Any:
@@ -59,9 +66,7 @@ def cached_settings(model: Any, site: Site) -> Any:
     Wagtail's `for_site` does), from the cache when known."""
 
     def key() -> str:
-        return (
-            f"cms:settings:{_generation(SETTINGS_GENERATION)}:{model._meta.label_lower}:{site.pk}"
-        )
+        return f"cms:settings:{generation(SETTINGS_GENERATION)}:{model._meta.label_lower}:{site.pk}"
 
     instance = cache.get(key())
     if instance is None:
