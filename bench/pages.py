@@ -278,6 +278,8 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         ]
         for name in chosen:
             warm_up(base, work / plan["endpoints"][name]["paths"])
+        # The workers' RSS after the warm-up and after each endpoint's run: which page grows it.
+        growth: dict[str, list[float]] = {"warm-up": rss_mb(gunicorn.pid)}
         runs: dict[str, Any] = {}
         for name in chosen:
             endpoint = plan["endpoints"][name]
@@ -293,7 +295,8 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
                 connections=args.connections,
                 once=once,
             )
-            log(f"{name}: {summarise(runs[name])['rps']} req/s")
+            growth[name] = rss_mb(gunicorn.pid)
+            log(f"{name}: {summarise(runs[name])['rps']} req/s, workers {growth[name]} MB")
         free_connections(port)
         memory = rss_mb(gunicorn.pid)
         gunicorn.send_signal(signal.SIGTERM)
@@ -302,7 +305,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         log("counting SQL queries and bytes per endpoint (test client)")
         measured = django_step(env, "measure", work)
         checked = django_step(env, "check", work)
-        return report(size, args, info, prepared, runs, measured, checked, memory, cluster)
+        return report(size, args, info, prepared, runs, measured, checked, memory, growth, cluster)
     finally:
         if gunicorn is not None:
             gunicorn.send_signal(signal.SIGTERM)
@@ -334,6 +337,7 @@ def report(
     measured: dict[str, Any],
     checked: dict[str, Any],
     memory: list[float],
+    growth: dict[str, list[float]],
     cluster: pgcluster.Cluster,
 ) -> dict[str, Any]:
     import django
@@ -373,6 +377,7 @@ def report(
         "endpoints": endpoints,
         "checks": checked,
         "worker_rss_mb": memory,
+        "worker_rss_mb_after": growth,
         "notes": prepared["notes"],
     }
     OUT.mkdir(parents=True, exist_ok=True)
@@ -455,6 +460,13 @@ def size_section(result: dict[str, Any], context: str) -> list[str]:
         "",
         f"Worker RSS after the run: {' and '.join(f'{mb} MB' for mb in result['worker_rss_mb'])}.",
     ]
+    after = result.get("worker_rss_mb_after")
+    if after:
+        steps = ", ".join(
+            f"{LABELS.get(name, name)} {'/'.join(str(mb) for mb in figures)}"
+            for name, figures in after.items()
+        )
+        lines.append(f"Worker RSS (MB) after the warm-up and after each endpoint: {steps}.")
     if checkout:
         oversold = "none" if not checks["oversold_variants"] else checks["oversold_variants"]
         lines.append(

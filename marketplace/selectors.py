@@ -92,16 +92,38 @@ def _on_storefront() -> QuerySet[Product]:
     )
 
 
+def _card_fields() -> tuple[str, ...]:
+    """The columns a product card shows and its grid's cache key reads
+    (`page_cache._card_row`): the product's own, its enterprise's name, and every column of
+    its main image (a rendition made anew needs the file and the focal point)."""
+    image_fields = (field.name for field in get_image_model()._meta.concrete_fields)
+    return (
+        "slug",
+        "name",
+        "min_price_vnd",
+        "total_stock",
+        "enterprise__name",
+        *(f"main_image__{name}" for name in image_fields),
+    )
+
+
 def storefront_products(
-    filters: CatalogueFilters | None = None, *, renditions: bool = True
+    filters: CatalogueFilters | None = None, *, cards: bool = False
 ) -> QuerySet[Product]:
     """Published products of approved enterprises, filtered and sorted, each annotated with
     `ocop_stars` (None unless a valid OCOP certificate covers it). One query per page, plus
-    one for the card images' renditions when any product has an image, unless `renditions`
-    is False (pages whose card grids are cached read them only to render a grid anew)."""
+    one for the card images' renditions when any product has an image.
+
+    With `cards`, for pages that only show the products as cards in a cached grid: the rows
+    hold only what a card shows (about 25 columns of three tables instead of 60 of four, which
+    Django compiles in half the time and PostgreSQL sends in a fraction of the bytes), and the
+    renditions are read only when a grid is rendered anew (`page_cache.product_grid`)."""
     filters = filters or CatalogueFilters()
     products = _on_storefront()
-    if renditions:
+    if cards:
+        products = products.select_related(None).select_related("enterprise", "main_image")
+        products = products.only(*_card_fields())
+    else:
         products = products.prefetch_related(_renditions("main_image", CARD_IMAGE))
     if filters.category is not None:
         # By the ids of the category and its descendants, not by a join on the tree's path:
@@ -165,11 +187,11 @@ def complete_product(product: Product) -> None:
 
 
 def related_products(product: Product) -> list[Product]:
-    """A few other storefront products of the same category, best-selling first (one query;
-    their images' renditions are read when their grid is rendered)."""
+    """A few other storefront products of the same category, best-selling first, as cards
+    (one query; their images' renditions are read when their grid is rendered)."""
     return list(
         storefront_products(
-            CatalogueFilters(category=product.category, sort="best_selling"), renditions=False
+            CatalogueFilters(category=product.category, sort="best_selling"), cards=True
         ).exclude(pk=product.pk)[:RELATED_PRODUCTS]
     )
 

@@ -81,7 +81,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     filters = form.to_filters()
     query = (form.cleaned_data.get("q") or "").strip() if form.is_bound else ""
-    results = search_catalogue(query, filters, renditions=False)
+    results = search_catalogue(query, filters, cards=True)
     if isinstance(results.products, QuerySet):
         paginator: Paginator = CachedCountPaginator(
             results.products, PAGE_SIZE, key=selectors.filters_key(filters, with_order=False)
@@ -154,7 +154,7 @@ def enterprise_directory(request: HttpRequest) -> HttpResponse:
 def enterprise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise.objects.approved(), slug=slug)
     products = selectors.storefront_products(
-        selectors.CatalogueFilters(enterprise=enterprise), renditions=False
+        selectors.CatalogueFilters(enterprise=enterprise), cards=True
     )
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

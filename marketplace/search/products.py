@@ -285,7 +285,7 @@ class SearchResults:
 
 
 def search_catalogue(
-    raw_query: str, filters: CatalogueFilters | None = None, *, renditions: bool = True
+    raw_query: str, filters: CatalogueFilters | None = None, *, cards: bool = False
 ) -> SearchResults:
     """Storefront products matching `raw_query` and `filters`, most relevant first when the
     filters' sort is "relevance", else in their sort order. An empty query gives the filtered
@@ -295,7 +295,8 @@ def search_catalogue(
     With a query it costs the engine's query, then one query for the ids and facet columns of
     every result that passes the filters (at most MAX_RANKED rows: the facets are counted from
     them, or come from Elasticsearch's aggregations), and one per page shown (plus one for its
-    card images' renditions, unless `renditions` is False: see `storefront_products`).
+    card images' renditions; with `cards`, only what a card shows, and the renditions when a
+    grid is rendered anew: see `storefront_products`).
 
     The ids and facets are kept RESULTS_SECONDS per query and filters: a shopper paging
     through results, and the many shoppers typing the same popular words, cost one page's
@@ -304,7 +305,7 @@ def search_catalogue(
     page reads its products from the storefront.
     """
     filters = filters or CatalogueFilters(sort="relevance")
-    products = storefront_products(filters, renditions=renditions)
+    products = storefront_products(filters, cards=cards)
     query = prepare(raw_query)
     if query.is_empty:
         return SearchResults(products, None)

@@ -4,7 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.db import connection
+
+from marketplace.models import Category
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,3 +89,41 @@ def test_check_deploy_reports_nothing_with_production_values(tmp_path):
     # then
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+PRINT_DATABASE_OPTIONS = (
+    "import json; from django.conf import settings as s; "
+    "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+)
+
+
+def test_postgresql_connections_prepare_repeated_queries_unless_turned_off():
+    # given: a PostgreSQL address (the settings are read, nothing connects)
+    env = {"DEBUG": "true", "DATABASE_URL": "postgres://shop@127.0.0.1:5432/shop"}
+    # when
+    default = _manage("shell", "--no-imports", "-c", PRINT_DATABASE_OPTIONS, env=env)
+    env["DATABASE_PREPARED_STATEMENTS"] = "false"
+    off = _manage("shell", "--no-imports", "-c", PRINT_DATABASE_OPTIONS, env=env)
+    # then
+    assert default.returncode == 0, default.stderr
+    options = json.loads(default.stdout.strip().splitlines()[-1])
+    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+    assert off.returncode == 0, off.stderr
+    assert json.loads(off.stdout.strip().splitlines()[-1]) == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_a_query_run_again_is_planned_once_on_postgresql():
+    # given: the same query, with different values, more often than the threshold
+    for value in range(settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"] + 1):
+        list(Category.objects.filter(slug=f"prepared-{value}", numchild__gte=value))
+    # when
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"marketplace_category"."numchild" >= $1 AND "marketplace_category"."slug" = $2%'],
+        )
+        (prepared,) = cursor.fetchone()
+    # then: the server holds it as a prepared statement, with its value as a parameter
+    assert prepared == 1
