@@ -30,8 +30,13 @@ def current_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
     cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
     if cart is None and create:
         cart = Cart.objects.create()
-        request.session[SESSION_KEY] = cart.pk
+        keep_guest_cart(request, cart)
     return cart
+
+
+def keep_guest_cart(request: HttpRequest, cart: Cart) -> None:
+    """Remember a guest's cart in the session."""
+    request.session[SESSION_KEY] = cart.pk
 
 
 def cart_item_count(request: HttpRequest) -> int:

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.phone import format_phone
 from marketplace import order_selectors
-from marketplace.cart_session import current_cart, may_see_order, remember_order
+from marketplace.cart_session import (
+    current_cart,
+    keep_guest_cart,
+    may_see_order,
+    remember_order,
+)
 from marketplace.exceptions import (
     CartLineNotFound,
     CheckoutInvalid,
@@ -53,12 +58,15 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a quantity of at least 1."))
         return redirect(back or "marketplace:cart")
+    variant_id, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
     try:
-        cart_services.add_to_cart(
-            cart=current_cart(request, create=True),  # type: ignore[arg-type]
-            variant_id=form.cleaned_data["variant"],
-            quantity=form.cleaned_data["quantity"],
-        )
+        cart_obj = current_cart(request, create=request.user.is_authenticated)
+        if cart_obj is None:
+            # A guest's first add: the cart is made with its line, or not at all.
+            cart_obj = cart_services.start_guest_cart(variant_id=variant_id, quantity=quantity)
+            keep_guest_cart(request, cart_obj)
+        else:
+            cart_services.add_to_cart(cart=cart_obj, variant_id=variant_id, quantity=quantity)
     except MarketplaceError as error:
         messages.error(request, error.message)
         return redirect(back or "marketplace:cart")

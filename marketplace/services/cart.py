@@ -54,6 +54,21 @@ def _check_quantity(variant: Variant, quantity: int) -> None:
 
 
 @transaction.atomic
+def start_guest_cart(*, variant_id: int, quantity: int = 1) -> Cart:
+    """A new guest cart holding `quantity` units of a variant: a visitor's first "add to cart".
+    Checked as `add_to_cart` checks, before anything is written: on ProductUnavailable,
+    InvalidQuantity or OutOfStock no cart is created. One transaction: the variant, the cart,
+    its line (there is no line to look for in a cart made just now)."""
+    if quantity < 1:
+        raise InvalidQuantity
+    variant = _sellable_variant(variant_id)
+    _check_quantity(variant, quantity)
+    cart = Cart.objects.create()
+    CartLine.objects.create(cart=cart, variant=variant, quantity=quantity)
+    return cart
+
+
+@transaction.atomic
 def add_to_cart(*, cart: Cart, variant_id: int, quantity: int = 1) -> CartLine:
     """Add `quantity` units of a variant (on top of what the cart already holds).
 

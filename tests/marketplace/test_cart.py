@@ -16,7 +16,12 @@ from marketplace.exceptions import (
 )
 from marketplace.models import Cart, CartLine, OrderSettings, Product
 from marketplace.order_selectors import cart_summary
-from marketplace.services.cart import add_to_cart, merge_carts, set_cart_quantity
+from marketplace.services.cart import (
+    add_to_cart,
+    merge_carts,
+    set_cart_quantity,
+    start_guest_cart,
+)
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.marketplace.factories import VariantFactory
 from tests.marketplace.order_helpers import cart_with
@@ -54,6 +59,38 @@ def test_quantity_below_one_is_refused(quantity):
     cart = Cart.objects.create()
     with pytest.raises(InvalidQuantity):
         add_to_cart(cart=cart, variant_id=variant.pk, quantity=quantity)
+    assert not CartLine.objects.exists()
+
+
+def test_a_guest_cart_starts_with_its_first_line():
+    # given
+    variant = VariantFactory(stock=3)
+    # when
+    cart = start_guest_cart(variant_id=variant.pk, quantity=2)
+    # then
+    assert cart.user is None
+    assert [(line.variant_id, line.quantity) for line in cart.lines.all()] == [(variant.pk, 2)]
+
+
+@pytest.mark.parametrize(
+    ("quantity", "stock", "draft", "refusal"),
+    [
+        (4, 3, False, OutOfStock),
+        (0, 3, False, InvalidQuantity),
+        (1000, 2000, False, InvalidQuantity),
+        (1, 3, True, ProductUnavailable),
+    ],
+)
+def test_a_guest_cart_refused_its_first_line_is_not_made(quantity, stock, draft, refusal):
+    # given
+    variant = VariantFactory(stock=stock)
+    if draft:
+        Product.objects.filter(pk=variant.product_id).update(status=Product.Status.DRAFT)
+    # when
+    with pytest.raises(refusal):
+        start_guest_cart(variant_id=variant.pk, quantity=quantity)
+    # then: no empty cart left behind
+    assert not Cart.objects.exists()
     assert not CartLine.objects.exists()
 
 
@@ -163,6 +200,9 @@ def test_adding_beyond_stock_shows_a_message(client):
     }
     assert expected in response.content.decode()
     assert not CartLine.objects.exists()
+    # a first visitor's refused add makes no cart and remembers none
+    assert not Cart.objects.exists()
+    assert SESSION_KEY not in client.session
 
 
 def test_bad_cart_input_never_500s(client):
