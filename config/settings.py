@@ -260,6 +260,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+# Database sessions without the lookup before a new session's INSERT (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 
 # --- Internationalisation ---------------------------------------------------------------------
 

@@ -47,7 +47,10 @@ SHORT_LINK_QUERIES_COLD = 7  # the fragment rendered: steps, areas and theirs, c
 CART_PAGE_QUERIES = 6  # was 8: the site and footer settings are cached (cms/sites.py)
 CHECKOUT_PAGE_QUERIES = 5  # was 7, as the cart page
 CART_ADD_QUERIES = 7  # to a cart the session already has
-FIRST_CART_ADD_QUERIES = 10  # a first visitor's: the cart and the session are created
+# a first visitor's: the variant, then the cart and its line in one transaction (was 10: the
+# cart was made on its own, then its line looked for), and the session (one INSERT:
+# accounts/sessions.py)
+FIRST_CART_ADD_QUERIES = 8
 CHECKOUT_POST_QUERIES = 32
 ORDER_PAGE_QUERIES = 11
 ENTERPRISE_DIRECTORY_QUERIES = 2  # count, page (was 4: the site and settings, now cached)
