@@ -96,13 +96,15 @@ class FeaturedProductsBlock(blocks.StructBlock):
 
 
 def featured_products(*, rule: str, picked_ids: list[int], count: int) -> list:
-    """Storefront products for a featured block: the picked ones in the editor's order (only
-    those still on sale), or the first `count` by rule. One query plus one for renditions."""
+    """Storefront products for a featured block, as cards: the picked ones in the editor's order
+    (only those still on sale), or the first `count` by rule. One query (the renditions are
+    read when the block's card grid is rendered anew)."""
     count = max(1, min(count, MAX_FEATURED))
     if rule == FeaturedProductsBlock.PICKED:
         if not picked_ids:
             return []
-        by_id = {p.pk: p for p in storefront_products().filter(pk__in=picked_ids[:MAX_FEATURED])}
+        picked = storefront_products(cards=True).filter(pk__in=picked_ids[:MAX_FEATURED])
+        by_id = {product.pk: product for product in picked}
         return [by_id[pk] for pk in picked_ids if pk in by_id][:count]
     if rule == "ocop5":
         filters = CatalogueFilters(min_stars=5, sort="best_selling")
@@ -110,7 +112,7 @@ def featured_products(*, rule: str, picked_ids: list[int], count: int) -> list:
         filters = CatalogueFilters(sort="best_selling")
     else:
         filters = CatalogueFilters(sort="newest")
-    return list(storefront_products(filters)[:count])
+    return list(storefront_products(filters, cards=True)[:count])
 
 
 class FeaturedEnterprisesBlock(blocks.StructBlock):

@@ -241,12 +241,13 @@ class CampaignPage(StorefrontPage):
         return self.has_started() and not self.has_ended()
 
     def products(self) -> list:
-        """The collection's products still on the storefront, in the editor's order (two
-        queries, plus one for the images' renditions)."""
+        """The collection's products still on the storefront, in the editor's order, as cards
+        (two queries; the renditions are read when their grid is rendered anew)."""
         ids = [item.product_id for item in self.campaign_products.all()]
         if not ids:
             return []
-        by_id = {product.pk: product for product in storefront_products().filter(pk__in=ids)}
+        on_sale = storefront_products(cards=True).filter(pk__in=ids)
+        by_id = {product.pk: product for product in on_sale}
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -423,9 +424,9 @@ class EnterpriseStoryPage(ArticlePage):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["products"] = list(
-            storefront_products(CatalogueFilters(enterprise=self.enterprise, sort="best_selling"))[
-                :STORY_PRODUCTS
-            ]
+            storefront_products(
+                CatalogueFilters(enterprise=self.enterprise, sort="best_selling"), cards=True
+            )[:STORY_PRODUCTS]
         )
         return context
 

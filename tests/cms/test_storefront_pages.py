@@ -16,8 +16,8 @@ LANGUAGE = 2
 # The site (with its root page) and its footer settings come from the cache once a page has
 # been shown (cms/sites.py): each page below cost 3 queries more before.
 # Wagtail's routing to the home page: page, aliases (2); then the hero's image, two
-# featured-by-rule blocks (their products have no image, else +1 each for renditions), and the
-# news teaser (view restrictions, articles).
+# featured-by-rule blocks (their cards' rows; their images' renditions are read only when a
+# block's card grid is rendered anew), and the news teaser (view restrictions, articles).
 HOME_QUERIES = 7 + LANGUAGE
 # routing (two page levels below the root, aliases, view restrictions: 4), breadcrumbs, view
 # restrictions, count, articles, their renditions
@@ -87,6 +87,24 @@ def test_home_page_query_count_does_not_grow_with_products(client, django_assert
     # then
     with django_assert_num_queries(HOME_QUERIES):
         assert client.get("/").status_code == 200
+
+
+def test_home_page_reads_its_cards_images_only_when_their_grid_is_new(
+    client, django_assert_num_queries
+):
+    # given: featured products with a picture
+    picture = image()
+    for product in _products(5):
+        product.main_image = picture
+        product.save()
+    news(1)
+    _build_home()
+    first = client.get("/")  # the cards' renditions are made and their grids kept
+    # then
+    with django_assert_num_queries(HOME_QUERIES):
+        again = client.get("/")
+    assert again.content.decode().count(".fill-400x400.") == 4  # the newest four (none 5★)
+    assert again.content == first.content
 
 
 def test_picked_products_keep_the_editor_order_and_skip_unpublished(client):
