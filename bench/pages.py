@@ -127,6 +127,29 @@ def pg_tool(cluster: pgcluster.Cluster, tool: str, *args: str) -> None:
     subprocess.run([*command, "-U", "postgres", *args], check=True)
 
 
+DURABLE = ("fsync", "synchronous_commit", "full_page_writes")
+
+
+def durable(cluster: pgcluster.Cluster) -> None:
+    """Restart PostgreSQL with its durability for the timed runs. The throwaway cluster starts
+    without it (fast restores and migrations), but every commit of a checkout, a cart or an
+    IPN must wait for its WAL on disk as in production, and as in the peer's cluster, which
+    keeps PostgreSQL's defaults."""
+    cluster.restart(fast=False)
+    for setting in DURABLE:
+        shown = subprocess.run(
+            [
+                *(str(cluster.bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(cluster.port)),
+                *("-U", "postgres", "-d", "postgres", "-tAc", f"SHOW {setting}"),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if shown != "on":
+            raise RuntimeError(f"PostgreSQL's {setting} is {shown!r} after the restart")
+
+
 def cached_dump(size: int) -> Path | None:
     """The dump for this size: the one made at the current migration state, else the newest
     made at an earlier one (its migrations all still here), which `migrate` then brings
@@ -265,6 +288,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         # A restored dump has no planner statistics: gather them now rather than let
         # autovacuum do it while the first endpoints are timed.
         pg_tool(cluster, "vacuumdb", "--analyze-only", "--quiet", "-d", "postgres")
+        durable(cluster)
         manage(env, "collectstatic", "--noinput", "-v", "0")
         work = OUT / f"pages-{size}"
         shutil.rmtree(work, ignore_errors=True)
@@ -442,7 +466,9 @@ def size_section(result: dict[str, Any], context: str) -> list[str]:
         "",
         f"{result['date']}; {machine['cpus']} CPUs ({machine['cpu']}), {machine['postgresql']}, "
         f"Python {machine['python']}, Django {machine['django']}, Wagtail {machine['wagtail']}, "
-        f"wrk {machine['wrk']}. gunicorn 2 sync workers, DEBUG off, 127.0.0.1; wrk -t1 "
+        f"wrk {machine['wrk']}. PostgreSQL durable (fsync, synchronous_commit and "
+        "full_page_writes on, as the peer's). gunicorn 2 sync workers, DEBUG off, 127.0.0.1; "
+        "wrk -t1 "
         f"-c{result['settings']['connections']}, {result['settings']['warmup_s']} s warm-up then "
         f"{result['settings']['duration_s']} s per endpoint. {context}",
         "",

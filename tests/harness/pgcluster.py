@@ -61,11 +61,33 @@ class Cluster:
             command = ["runuser", "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, capture_output=True, text=True)
 
+    def restart(self, *, fast: bool) -> None:
+        """Restart the server with or without durability (`start`'s `fast`): the benchmark
+        restores without it and serves with it."""
+        self._run(
+            *("pg_ctl", "-D", str(self.data_dir), "-l", str(self.folder / "server.log")),
+            *("-o", _server_options(self, fast=fast), "-w", "-t", "60", "-m", "fast", "restart"),
+        )
+
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():
             with contextlib.suppress(subprocess.CalledProcessError):
                 self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _server_options(cluster: Cluster, *, fast: bool) -> str:
+    options = [
+        "-c listen_addresses=127.0.0.1",
+        f"-p {cluster.port}",
+        f"-k {cluster.folder}",
+        "-c max_connections=200",
+        "-c shared_buffers=256MB",
+    ]
+    if fast:
+        # Durability is pointless for a throwaway database; speed is not.
+        options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+    return " ".join(options)
 
 
 def start(folder: Path | None = None, *, fast: bool = True) -> Cluster:
@@ -79,16 +101,6 @@ def start(folder: Path | None = None, *, fast: bool = True) -> Cluster:
         shutil.chown(folder, "postgres", "postgres")
         os.chmod(folder, 0o700)
     cluster = Cluster(folder=folder, port=free_port(), bin_dir=bin_dir)
-    options = [
-        "-c listen_addresses=127.0.0.1",
-        f"-p {cluster.port}",
-        f"-k {folder}",
-        "-c max_connections=200",
-        "-c shared_buffers=256MB",
-    ]
-    if fast:
-        # Durability is pointless for a throwaway database; speed is not.
-        options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
     try:
         cluster._run(
             "initdb",
@@ -109,7 +121,7 @@ def start(folder: Path | None = None, *, fast: bool = True) -> Cluster:
             "-l",
             str(folder / "server.log"),
             "-o",
-            " ".join(options),
+            _server_options(cluster, fast=fast),
             "-w",
             "-t",
             "60",
