@@ -2,14 +2,15 @@
 
 The cart only remembers variants and quantities; prices, fees and availability are always read
 from the catalogue (see `marketplace.selectors.cart_summary`) and checked again, under lock, when
-the order is placed.
+the order is placed. Cart writes are committed without waiting for the disk
+(accounts/transactions.py): a database crash may lose the last fraction of a second of them.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.transactions import asynchronous_commit
 from marketplace.exceptions import (
     CartLineNotFound,
     InvalidQuantity,
@@ -53,7 +54,7 @@ def _check_quantity(variant: Variant, quantity: int) -> None:
         )
 
 
-@transaction.atomic
+@asynchronous_commit()
 def start_guest_cart(*, variant_id: int, quantity: int = 1) -> Cart:
     """A new guest cart holding `quantity` units of a variant: a visitor's first "add to cart".
     Checked as `add_to_cart` checks, before anything is written: on ProductUnavailable,
@@ -68,7 +69,7 @@ def start_guest_cart(*, variant_id: int, quantity: int = 1) -> Cart:
     return cart
 
 
-@transaction.atomic
+@asynchronous_commit()
 def add_to_cart(*, cart: Cart, variant_id: int, quantity: int = 1) -> CartLine:
     """Add `quantity` units of a variant (on top of what the cart already holds).
 
@@ -89,7 +90,7 @@ def add_to_cart(*, cart: Cart, variant_id: int, quantity: int = 1) -> CartLine:
     return line
 
 
-@transaction.atomic
+@asynchronous_commit()
 def set_cart_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
     """Set a line's quantity; 0 removes it (returns None). Raises InvalidQuantity,
     ProductUnavailable or OutOfStock and changes nothing then. A line of another cart is
@@ -109,7 +110,7 @@ def set_cart_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | 
     return line
 
 
-@transaction.atomic
+@asynchronous_commit()
 def remove_cart_line(*, cart: Cart, line_id: int) -> None:
     """Remove a line of this cart. Raises CartLineNotFound for a line of another cart (left
     alone) or one already removed."""
@@ -118,7 +119,7 @@ def remove_cart_line(*, cart: Cart, line_id: int) -> None:
         raise CartLineNotFound
 
 
-@transaction.atomic
+@asynchronous_commit()
 def merge_carts(*, source: Cart, target: Cart) -> Cart:
     """Move the lines of a guest cart into a signed-in shopper's cart and delete the guest cart.
 
