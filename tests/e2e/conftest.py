@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from playwright.sync_api import expect, sync_playwright
 from wagtail.models import Locale, Page, Site
 
@@ -50,7 +51,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _storefront_site(request: pytest.FixtureRequest) -> None:
     """The home page and default site that the migrations create. Journeys run in
     transactional tests, and the flush after each one empties every table, pages included: put
-    them back when an earlier journey took them away."""
+    them back when an earlier transactional test took them away, then run the post-migrate
+    handlers again (idempotent), which give the editors' group its rights on the new page
+    tree (after the flush they ran when there was no tree)."""
     if "django_db_setup" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
@@ -70,6 +73,7 @@ def _storefront_site(request: pytest.FixtureRequest) -> None:
         is_default_site=True,
         site_name="Sàn OCOP Thái Nguyên",
     )
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
 
 
 @pytest.fixture(scope="session")
