@@ -19,7 +19,9 @@ ORDERS_SESSION_KEY = "order_codes"
 
 
 def current_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
-    """The request's cart, created on demand (one query to read, one more to create)."""
+    """The request's cart (one query): the signed-in shopper's, created on demand when
+    `create`, or the guest cart the session names. A guest's cart is made with its first line
+    (`cart.start_guest_cart`), then remembered with `keep_guest_cart`."""
     user = request.user
     if user.is_authenticated:
         cart = Cart.objects.filter(user=user).first()
@@ -27,11 +29,7 @@ def current_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
             cart, _created = Cart.objects.get_or_create(user=user)
         return cart
     cart_id = request.session.get(SESSION_KEY)
-    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
-    if cart is None and create:
-        cart = Cart.objects.create()
-        keep_guest_cart(request, cart)
-    return cart
+    return Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
 
 
 def keep_guest_cart(request: HttpRequest, cart: Cart) -> None:

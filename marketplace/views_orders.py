@@ -60,7 +60,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return redirect(back or "marketplace:cart")
     variant_id, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
     try:
-        cart_obj = current_cart(request, create=request.user.is_authenticated)
+        cart_obj = current_cart(request, create=True)
         if cart_obj is None:
             # A guest's first add: the cart is made with its line, or not at all.
             cart_obj = cart_services.start_guest_cart(variant_id=variant_id, quantity=quantity)
