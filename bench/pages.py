@@ -122,9 +122,13 @@ def migrations_key() -> str:
     return digest.hexdigest()[:8]
 
 
-def pg_tool(cluster: pgcluster.Cluster, tool: str, *args: str) -> None:
+def pg_tool(cluster: pgcluster.Cluster, tool: str, *args: str) -> str:
+    """Run one of PostgreSQL's client programs against the cluster; its output."""
     command = [str(cluster.bin_dir / tool), "-h", "127.0.0.1", "-p", str(cluster.port)]
-    subprocess.run([*command, "-U", "postgres", *args], check=True)
+    done = subprocess.run([*command, "-U", "postgres", *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{tool} failed ({done.returncode}): {done.stderr.strip()}")
+    return done.stdout
 
 
 DURABLE = ("fsync", "synchronous_commit", "full_page_writes")
@@ -140,15 +144,7 @@ def durable(cluster: pgcluster.Cluster) -> None:
     pg_tool(cluster, "psql", "-d", "postgres", "-qc", "CHECKPOINT")
     os.sync()
     for setting in DURABLE:
-        shown = subprocess.run(
-            [
-                *(str(cluster.bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(cluster.port)),
-                *("-U", "postgres", "-d", "postgres", "-tAc", f"SHOW {setting}"),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        shown = pg_tool(cluster, "psql", "-d", "postgres", "-tAc", f"SHOW {setting}").strip()
         if shown != "on":
             raise RuntimeError(f"PostgreSQL's {setting} is {shown!r} after the restart")
 
