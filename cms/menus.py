@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from wagtail.models import Page, Site
 
-from cms import sites
+from accounts import generations
 from cms.models import CampaignPage, OperatorSettings
 
 MENU_SECONDS = 300
@@ -113,9 +113,9 @@ def _in_language(url: str) -> str:
 
 def generation() -> str:
     """A token that changes whenever menus must be built anew."""
-    return sites.generation(GENERATION_KEY)
+    return generations.generation(GENERATION_KEY)
 
 
 def forget_menus(**kwargs: Any) -> None:
     """Signal receiver: a page or site changed, so every built menu may be stale."""
-    sites.renew(GENERATION_KEY)
+    generations.renew(GENERATION_KEY)

@@ -20,7 +20,6 @@ per-process cache, the worker that saved sees it at once and the others within K
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -29,22 +28,13 @@ from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail.models import Site
 
+from accounts.generations import generation, renew
+
 KEEP_SECONDS = 60
 SITES_GENERATION = "cms:sites:generation"
 SETTINGS_GENERATION = "cms:operator-settings:generation"
 # Kept in place of a site for a host that no site answers (and no default site exists).
 NO_SITE = "none"
-
-
-def generation(key: str) -> str:
-    """The token kept under `key`, which the keys of what it covers hold (a fresh one when the
-    cache has lost it, so that nothing kept before can be mistaken for current)."""
-    return str(cache.get_or_set(key, lambda: uuid.uuid4().hex, timeout=None))
-
-
-def renew(key: str) -> None:
-    """Replace the token under `key`: whatever was kept under the old one is no longer read."""
-    cache.set(key, uuid.uuid4().hex, timeout=None)
 
 
 def forget_sites(**kwargs: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 from wagtail.images import get_image_model
 
+from accounts.generations import generation, renew
 from marketplace.models import Category, Enterprise, Product, ProductImage, Variant
 from traceability.links import batch_trace_url
 from traceability.models import Certificate
@@ -215,12 +215,12 @@ CATEGORIES_GENERATION = "marketplace:categories:generation"
 def categories_generation() -> str:
     """A token renewed whenever a category is saved or deleted (`forget_categories`): part of
     the key of whatever shows the category tree."""
-    return str(cache.get_or_set(CATEGORIES_GENERATION, lambda: uuid.uuid4().hex, timeout=None))
+    return generation(CATEGORIES_GENERATION)
 
 
 def forget_categories(**kwargs: Any) -> None:
     """Signal receiver: a category was saved or deleted."""
-    cache.set(CATEGORIES_GENERATION, uuid.uuid4().hex, timeout=None)
+    renew(CATEGORIES_GENERATION)
 
 
 @dataclass(frozen=True)
