@@ -17,12 +17,14 @@ from functools import partial
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.divisions import ward_name
+from accounts.generations import generation, renew
 from insights.models import (
     ALL_DAYS,
     MONTH_DAYS,
@@ -61,6 +63,30 @@ EXPIRY_WARNING_DAYS = 90
 CACHE_SECONDS = 6 * 3600
 T = TypeVar("T")
 ENTERPRISE_COUNTS = ("enterprises_registered", "enterprises_approved", "enterprises_taking_part")
+# The catalogue counts (enterprises, products, OCOP certificates as they stand) are read from
+# the tables themselves, a scan that grows with the catalogue: they are kept under a generation
+# that saving or deleting any of those rows renews, for at most this long (what the other
+# workers may lag with the per-process cache, and what an UPDATE that sends no signal may).
+CATALOGUE_GENERATION = "insights:catalogue:generation"
+CATALOGUE_SECONDS = 60
+
+
+def forget_catalogue(**kwargs: Any) -> None:
+    """Signal receiver: an enterprise, product or certificate was saved or deleted, or a
+    product's certificates changed. The generation is renewed once the change is committed, so
+    that a count made meanwhile from the rows as they were is kept under the old one."""
+    transaction.on_commit(partial(renew, CATALOGUE_GENERATION))
+
+
+def kept_catalogue(identity: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, kept under the catalogue's generation for CATALOGUE_SECONDS."""
+    digest = hashlib.sha256(repr(identity).encode()).hexdigest()
+    key = f"insights:catalogue:{generation(CATALOGUE_GENERATION)}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CATALOGUE_SECONDS)
+    return cast("T", value)
 
 
 def approved_by(end: datetime.datetime) -> Q:
@@ -472,7 +498,12 @@ class Figures:
         return self.sales("groups", ("ocop_group", "stars"))
 
     def ocop_products(self) -> list[dict[str, Any]]:
-        """Published products with a valid OCOP badge, by product group and star level."""
+        """Published products with a valid OCOP badge, by product group and star level (as
+        they stand now, whatever the period; see `kept_catalogue`)."""
+        scope = sorted(self.enterprise_ids) if self.enterprise_ids is not None else None
+        return kept_catalogue(("ocop-products", scope), self._count_ocop_products)
+
+    def _count_ocop_products(self) -> list[dict[str, Any]]:
         groups = dict(Category.objects.filter(depth=1).values_list("path", "ocop_group"))
         products = Product.objects.filter(
             status=Product.Status.PUBLISHED, ocop_badge_stars__isnull=False
@@ -530,9 +561,23 @@ class Figures:
 def load_catalogues(periods: Sequence[Figures]) -> None:
     """Read the catalogue counts of several periods of one scope (a period and those it is
     compared with) together: one query per table, each period's counts filtered apart by
-    conditional aggregation, instead of one query per table and period."""
+    conditional aggregation, instead of one query per table and period; kept for a while
+    (`kept_catalogue`), since counting scans the tables."""
     scope = periods[0].enterprise_ids
     assert all(each.enterprise_ids == scope for each in periods)
+    identity = (
+        "catalogue",
+        sorted(scope) if scope is not None else None,
+        [(each.period, each.today) for each in periods],
+    )
+    counts = kept_catalogue(identity, partial(_count_catalogues, periods, scope))
+    for each, figures in zip(periods, counts, strict=True):
+        each._catalogue = figures
+
+
+def _count_catalogues(
+    periods: Sequence[Figures], scope: frozenset[int] | None
+) -> list[dict[str, int]]:
     enterprises = Enterprise.objects.order_by()
     products = Product.objects.order_by()
     certificates = Certificate.objects.filter(kind=Certificate.Kind.OCOP).order_by()
@@ -554,8 +599,7 @@ def load_catalogues(periods: Sequence[Figures]) -> None:
         for alias, value in rows.aggregate(**named).items():
             index, name = alias[1:].split("_", 1)
             counts[int(index)][name] = value
-    for each, figures in zip(periods, counts, strict=True):
-        each._catalogue = figures
+    return counts
 
 
 def load_versions(periods: Sequence[Figures]) -> None:

@@ -4,6 +4,7 @@ and the rollups against a direct computation from the source rows."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -15,8 +16,10 @@ from insights.periods import Period
 from insights.rollups import compute_day, rebuild_day
 from insights.selectors import Figures
 from insights.services import refresh_rollups
-from marketplace.models import SubOrder
+from marketplace.models import Enterprise, Product, SubOrder
+from marketplace.services import refresh_ocop_badges
 from tests.insights.dataset import EXPECTED, PHU_THINH, TAN_CUONG, DataSet
+from tests.marketplace.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +218,96 @@ def test_a_rebuild_outside_a_period_leaves_its_figures_cached(data):
     assert again == expected
     assert len(after.captured_queries) == len(cached.captured_queries)
     assert expected["orders"] == 6
+
+
+# --- the catalogue counts, kept between readings --------------------------------------------
+
+
+def catalogue_queries(period: Period) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        Figures(period).catalogue()
+        Figures(period).ocop_products()
+    return len(queries)
+
+
+def test_the_catalogue_counts_are_read_once_and_then_kept(data):
+    period = Period(data.first_day, data.today)
+    # when read twice
+    first = catalogue_queries(period)
+    second = catalogue_queries(period)
+    # then the tables are counted once (3 tables, and the groups and badges of OCOP products)
+    assert (first, second) == (5, 0)
+    # and a scope of its own is counted apart
+    own = Figures(period, enterprise_ids=frozenset({data.a.pk}))
+    assert own.catalogue()["products_listed"] == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "figure", "before", "after"),
+    [
+        ("publish a product", "products_published", 3, 4),
+        ("delete a product", "products_listed", 4, 3),
+        ("approve an enterprise", "enterprises_taking_part", 3, 4),
+        ("revoke a certificate", "certificates_valid", 2, 1),
+        ("certify a product", "products_ocop", 1, 2),
+    ],
+)
+def test_a_committed_change_is_counted_at_once(
+    data, django_capture_on_commit_callbacks, change, figure, before, after
+):
+    # given the counts were read and kept
+    period = Period(data.first_day, data.today)
+    assert Figures(period).catalogue()[figure] == before
+    changes: dict[str, Callable[[], object]] = {
+        "publish a product": lambda: ProductFactory(enterprise=data.b),
+        "delete a product": lambda: data.products["draft"].delete(),
+        "approve an enterprise": lambda: approve(data.pending),
+        "revoke a certificate": lambda: revoke(data.products["a1"]),
+        "certify a product": lambda: certify(data.products["a2"], data.products["a1"]),
+    }
+    # when the change is made and committed
+    with django_capture_on_commit_callbacks(execute=True):
+        changes[change]()
+    # then the next reading counts again
+    assert Figures(period).catalogue()[figure] == after
+
+
+def test_counts_kept_before_a_change_is_committed_stay_until_it_is(
+    data, django_capture_on_commit_callbacks
+):
+    period = Period(data.first_day, data.today)
+    Figures(period).catalogue()
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductFactory(enterprise=data.b)
+        # not committed yet: a reading now may only see the rows as they were
+        assert Figures(period).catalogue()["products_published"] == 3
+    assert Figures(period).catalogue()["products_published"] == 4
+
+
+def test_the_ocop_products_table_follows_a_certified_product(
+    data, django_capture_on_commit_callbacks
+):
+    period = Period(data.first_day, data.today)
+    assert Figures(period).ocop_products() == [{"ocop_group": 2, "stars": 4, "products": 1}]
+    with django_capture_on_commit_callbacks(execute=True):
+        certify(data.products["a2"], data.products["a1"])
+    assert Figures(period).ocop_products() == [{"ocop_group": 2, "stars": 4, "products": 2}]
+
+
+def approve(enterprise: Enterprise) -> None:
+    enterprise.status = Enterprise.Status.APPROVED
+    enterprise.approved_at = timezone.now()
+    enterprise.save()
+
+
+def revoke(certified: Product) -> None:
+    """Revoke the OCOP certificate of `certified`."""
+    certificate = certified.certificates.get()
+    certificate.revoked_at = timezone.now()
+    certificate.save()
+
+
+def certify(product: Product, certified: Product) -> None:
+    """Give `product` the OCOP certificate of `certified` (same enterprise)."""
+    product.certificates.add(certified.certificates.get())
+    refresh_ocop_badges(product_ids=[product.pk])
