@@ -395,8 +395,8 @@ class Figures:
 
     def catalogue(self) -> dict[str, int]:
         """Enterprises, products and OCOP certificates: registered and approved in the period,
-        and as they stand at its end (three queries, or none when `load_catalogues` read them
-        with other periods')."""
+        and as they stand at its end (three queries, or none when they are kept or when
+        `load_catalogues` read them with other periods')."""
         if self._catalogue is None:
             load_catalogues([self])
         assert self._catalogue is not None
