@@ -134,6 +134,15 @@ def pg_tool(cluster: pgcluster.Cluster, tool: str, *args: str) -> str:
 DURABLE = ("fsync", "synchronous_commit", "full_page_writes")
 
 
+def ready_for_timing(cluster: pgcluster.Cluster) -> None:
+    """Vacuum and analyse the restored and migrated database, then make PostgreSQL durable.
+    A restored dump has no planner statistics and no visibility map: they are made now
+    (without durability, quickly) rather than by autovacuum, writing WAL that durable commits
+    would then wait behind while the endpoints are timed."""
+    pg_tool(cluster, "vacuumdb", "--analyze", "--quiet", "-d", "postgres")
+    durable(cluster)
+
+
 def durable(cluster: pgcluster.Cluster) -> None:
     """Restart PostgreSQL with its durability for the timed runs. The throwaway cluster starts
     without it (fast restores and migrations), but every commit of a checkout, a cart or an
@@ -284,11 +293,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
             return {}
         env = site_env(cluster.url, media)
         manage(env, "migrate", "--noinput", "-v", "0")
-        # A restored dump has no planner statistics and no visibility map: vacuum and analyse
-        # it now (without durability, quickly) rather than let autovacuum do it, writing WAL
-        # that durable commits then wait behind, while the endpoints are timed.
-        pg_tool(cluster, "vacuumdb", "--analyze", "--quiet", "-d", "postgres")
-        durable(cluster)
+        ready_for_timing(cluster)
         manage(env, "collectstatic", "--noinput", "-v", "0")
         work = OUT / f"pages-{size}"
         shutil.rmtree(work, ignore_errors=True)

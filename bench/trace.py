@@ -3,7 +3,8 @@
     .venv/bin/python bench/trace.py [--products 100000] [--requests 400] [--load 10]
 
 Starts a throwaway PostgreSQL cluster, restores the seeded dump that `bench/pages.py` caches
-under var/bench/ (or seeds one), migrates it forward, then in a child process with the
+under var/bench/ (or seeds one), migrates it forward, vacuums it and restarts PostgreSQL durable
+(fsync and synchronous commits on, as `bench/pages.py` does), then in a child process with the
 production settings (DEBUG off, local-memory cache, `--tasks immediate` by default: the web
 process writes the buffered checks itself, the costlier case):
 
@@ -158,7 +159,7 @@ def main() -> int:
         print(json.dumps(measure(args.requests, Path(args.child))))
         return 0
 
-    from bench.pages import OUT, manage, seeded_database, site_env
+    from bench.pages import OUT, manage, ready_for_timing, seeded_database, site_env
     from tests.harness import pgcluster
 
     cluster = pgcluster.start()
@@ -166,6 +167,7 @@ def main() -> int:
         media, _info = seeded_database(cluster, args.products)
         env = site_env(cluster.url, media) | {"TASKS_BACKEND": args.tasks}
         manage(env, "migrate", "--noinput", "-v", "0")
+        ready_for_timing(cluster)  # durable, as in production and in bench/pages.py
         lines_file = OUT / f"trace-{args.products}.paths"
         OUT.mkdir(exist_ok=True)
         load_before = _load()
