@@ -343,12 +343,17 @@ class Figures:
 
     def enterprise_counts(self, by: str) -> dict[Any, dict[str, int]]:
         """`enterprise_aggregates` by `by` ("ward_code" or "kind"), both added up from one
-        query by commune and kind, read once per Figures."""
+        query by commune and kind, read once per Figures and kept with the other catalogue
+        counts (`kept_catalogue`), so that the breakdowns add up to the headline figures."""
         if self._enterprise_counts is None:
-            self._enterprise_counts = list(
-                self.enterprises()
-                .values("ward_code", "kind")
-                .annotate(**self.enterprise_aggregates())
+            scope = sorted(self.enterprise_ids) if self.enterprise_ids is not None else None
+            self._enterprise_counts = kept_catalogue(
+                ("enterprise-counts", scope, self.period, self.today),
+                lambda: list(
+                    self.enterprises()
+                    .values("ward_code", "kind")
+                    .annotate(**self.enterprise_aggregates())
+                ),
             )
         totals: dict[Any, dict[str, int]] = {}
         for row in self._enterprise_counts:

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -270,6 +271,24 @@ def test_a_committed_change_is_counted_at_once(
         changes[change]()
     # then the next reading counts again
     assert Figures(period).catalogue()[figure] == after
+
+
+def test_the_communes_and_the_headline_are_kept_together(data):
+    period = Period(data.first_day, data.today)
+
+    def taking_part() -> tuple[int, int]:
+        figures = Figures(period)
+        communes = sum(row["enterprises_taking_part"] for row in figures.by_commune())
+        return figures.catalogue()["enterprises_taking_part"], communes
+
+    assert taking_part() == (3, 3)
+    # a change that sends no signal (a bulk UPDATE) shows in neither until the counts expire
+    Enterprise.objects.filter(pk=data.pending.pk).update(
+        status=Enterprise.Status.APPROVED, approved_at=timezone.now()
+    )
+    assert taking_part() == (3, 3)
+    cache.clear()  # as when CATALOGUE_SECONDS have passed
+    assert taking_part() == (4, 4)
 
 
 def test_counts_kept_before_a_change_is_committed_stay_until_it_is(
