@@ -11,6 +11,7 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         from insights.selectors import forget_catalogue
         from marketplace.models import Enterprise, Product
+        from marketplace.signals import catalogue_written
         from traceability.models import Certificate
 
         for model in (Enterprise, Product, Certificate):
@@ -25,3 +26,4 @@ class InsightsConfig(AppConfig):
             sender=Product.certificates.through,
             dispatch_uid="insights.catalogue.product-certificates",
         )
+        catalogue_written.connect(forget_catalogue, dispatch_uid="insights.catalogue.bulk")

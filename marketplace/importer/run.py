@@ -32,6 +32,7 @@ from marketplace.models import Category, Enterprise, EnterpriseEvent, Product, P
 from marketplace.search.text import both_spellings
 from marketplace.services import refresh_ocop_badges, refresh_product_summaries
 from marketplace.services.enterprises import unique_enterprise_slug
+from marketplace.signals import catalogue_written
 from marketplace.slugs import vietnamese_slug
 from traceability.models import Certificate
 
@@ -331,6 +332,8 @@ class ImportRun:
                 ]
             )
         self._update_reference_index()
+        if self.written:
+            catalogue_written.send(sender=Product)
 
     def _update_reference_index(self) -> None:
         """Bulk writes send no post_save signal, so do after commit what Wagtail does on each

@@ -22,6 +22,7 @@ from accounts.models import User
 from marketplace.exceptions import InvalidTransition
 from marketplace.models import Product, ProductEvent, Variant
 from marketplace.search.indexing import index_products
+from marketplace.signals import catalogue_written
 from marketplace.slugs import unique_slug
 from marketplace.statemachine import StatusMachine, Transition
 from traceability import services as trace_services
@@ -146,6 +147,8 @@ def refresh_ocop_badges(
     Product.objects.bulk_update(
         changed, ["ocop_badge_stars", "ocop_badge_until"], batch_size=BADGE_BATCH_SIZE
     )
+    if changed:
+        catalogue_written.send(sender=Product)
     return len(changed)
 
 

@@ -291,6 +291,19 @@ def test_the_communes_and_the_headline_are_kept_together(data):
     assert taking_part() == (4, 4)
 
 
+def test_a_bulk_write_the_marketplace_announces_is_counted_at_once(
+    data, django_capture_on_commit_callbacks
+):
+    period = Period(data.first_day, data.today)
+    assert Figures(period).catalogue()["products_ocop"] == 1
+    # when the daily badge refresh runs on a day every certificate has expired (bulk UPDATE)
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = refresh_ocop_badges(today=data.today + datetime.timedelta(days=5000))
+    # then
+    assert changed == 1
+    assert Figures(period).catalogue()["products_ocop"] == 0
+
+
 def test_counts_kept_before_a_change_is_committed_stay_until_it_is(
     data, django_capture_on_commit_callbacks
 ):

@@ -22,6 +22,7 @@ from marketplace import admin_import
 from marketplace.exceptions import ImportFileError
 from marketplace.importer import COLUMNS, Counts, RowIssue, import_products
 from marketplace.models import Category, Enterprise, EnterpriseEvent, Product, ProductEvent, Variant
+from marketplace.signals import catalogue_written
 from tests.accounts.factories import UserFactory
 from tests.marketplace.factories import (
     EnterpriseFactory,
@@ -287,6 +288,26 @@ def test_written_products_and_certificates_go_to_the_reference_index_after_commi
         ("marketplace", "product"),
         ("traceability", "certificate"),
     ]
+
+
+def test_an_import_announces_its_bulk_writes():
+    # given
+    received = []
+
+    def receiver(**kwargs):
+        received.append(kwargs["sender"])
+
+    catalogue_written.connect(receiver, dispatch_uid="test-import-announces")
+    try:
+        # when
+        run_import(catalogue_rows())
+        first = list(received)
+        run_import(catalogue_rows())  # the same file again: nothing written
+    finally:
+        catalogue_written.disconnect(dispatch_uid="test-import-announces")
+    # then
+    assert set(first) == {Product}
+    assert received == first
 
 
 def test_a_changed_price_updates_the_variant_and_keeps_the_product_published():
