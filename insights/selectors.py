@@ -78,15 +78,20 @@ def forget_catalogue(**kwargs: Any) -> None:
     transaction.on_commit(partial(renew, CATALOGUE_GENERATION))
 
 
-def kept_catalogue(identity: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """`compute()`, kept under the catalogue's generation for CATALOGUE_SECONDS."""
-    digest = hashlib.sha256(repr(identity).encode()).hexdigest()
-    key = f"insights:catalogue:{generation(CATALOGUE_GENERATION)}:{digest}"
+def kept(prefix: str, identity: tuple[Any, ...], seconds: int, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the cache for `seconds` under `prefix` and a digest of `identity`."""
+    key = f"{prefix}:{hashlib.sha256(repr(identity).encode()).hexdigest()}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, CATALOGUE_SECONDS)
+        cache.set(key, value, seconds)
     return cast("T", value)
+
+
+def kept_catalogue(identity: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, kept under the catalogue's generation for CATALOGUE_SECONDS."""
+    prefix = f"insights:catalogue:{generation(CATALOGUE_GENERATION)}"
+    return kept(prefix, identity, CATALOGUE_SECONDS, compute)
 
 
 def approved_by(end: datetime.datetime) -> Q:
@@ -134,14 +139,13 @@ class Figures:
     def remember(self, name: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """The stored days' part of a figure, cached until the next rebuild (the rollups do not
         change in between), so that a dashboard opened again costs only today's live part."""
-        scope = sorted(self.enterprise_ids) if self.enterprise_ids is not None else None
-        identity = repr((name, self.period, self.today, scope, self.version()))
-        key = "insights:figures:" + hashlib.sha256(identity.encode()).hexdigest()
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, CACHE_SECONDS)
-        return cast("T", value)
+        identity = (name, self.period, self.today, self.scope, self.version())
+        return kept("insights:figures", identity, CACHE_SECONDS, compute)
+
+    @property
+    def scope(self) -> list[int] | None:
+        """The enterprises the figures are narrowed to, sorted (part of cache keys), or None."""
+        return sorted(self.enterprise_ids) if self.enterprise_ids is not None else None
 
     @property
     def scoped(self) -> bool:
@@ -346,9 +350,8 @@ class Figures:
         query by commune and kind, read once per Figures and kept with the other catalogue
         counts (`kept_catalogue`), so that the breakdowns add up to the headline figures."""
         if self._enterprise_counts is None:
-            scope = sorted(self.enterprise_ids) if self.enterprise_ids is not None else None
             self._enterprise_counts = kept_catalogue(
-                ("enterprise-counts", scope, self.period, self.today),
+                ("enterprise-counts", self.scope, self.period, self.today),
                 lambda: list(
                     self.enterprises()
                     .values("ward_code", "kind")
@@ -505,8 +508,7 @@ class Figures:
     def ocop_products(self) -> list[dict[str, Any]]:
         """Published products with a valid OCOP badge, by product group and star level (as
         they stand now, whatever the period; see `kept_catalogue`)."""
-        scope = sorted(self.enterprise_ids) if self.enterprise_ids is not None else None
-        return kept_catalogue(("ocop-products", scope), self._count_ocop_products)
+        return kept_catalogue(("ocop-products", self.scope), self._count_ocop_products)
 
     def _count_ocop_products(self) -> list[dict[str, Any]]:
         groups = dict(Category.objects.filter(depth=1).values_list("path", "ocop_group"))
@@ -570,11 +572,7 @@ def load_catalogues(periods: Sequence[Figures]) -> None:
     (`kept_catalogue`), since counting scans the tables."""
     scope = periods[0].enterprise_ids
     assert all(each.enterprise_ids == scope for each in periods)
-    identity = (
-        "catalogue",
-        sorted(scope) if scope is not None else None,
-        [(each.period, each.today) for each in periods],
-    )
+    identity = ("catalogue", periods[0].scope, [(each.period, each.today) for each in periods])
     counts = kept_catalogue(identity, partial(_count_catalogues, periods, scope))
     for each, figures in zip(periods, counts, strict=True):
         each._catalogue = figures
