@@ -193,24 +193,40 @@ elif env_bool("DATABASE_PREPARED_STATEMENTS", True):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# Three caches, apart because their entries weigh differently:
+# - "default": small entries (rate-limit and visit counters, generations, kept counts, menus,
+#   the site), hundreds of bytes each;
+# - "fragments": rendered HTML (product pages' parts, grids of cards, trace pages, the filter
+#   form) and search results, 2-15 KB each; their keys are digests of the rows shown, so a
+#   changed row leaves its old entry behind until it is culled;
+# - "renditions": Wagtail's image renditions (its documented alias), about 1 KB each.
+# Without REDIS_URL each worker keeps its own, so each is bounded by a number of entries that
+# holds a worker's memory (docs/decisions.md, "Caches bounded by what they hold"): a worker that
+# showed 1,200 different product pages held 7 MB more in its one cache than after 400.
+FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 1_000)
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ocop"),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ocop") + suffix,
         }
+        for alias, suffix in (("default", ""), ("fragments", "-f"), ("renditions", "-r"))
     }
 else:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "ocop-default",
-            # Room for the product cards' fragments beside the rate-limit counters (the default,
-            # 300, is culled by a burst of trace-page visitors). About 1 KB a card.
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
+            "LOCATION": f"ocop-{alias}",
+            "OPTIONS": {"MAX_ENTRIES": entries},
         }
+        for alias, entries in (
+            # Room for a burst of trace-page visitors' counters (the default, 300, is soon full).
+            ("default", 10_000),
+            ("fragments", FRAGMENT_CACHE_ENTRIES),
+            ("renditions", 2_000),
+        )
     }
 
 TASKS = {

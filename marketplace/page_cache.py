@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Model, Prefetch, Q, prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.forms import Form
@@ -70,10 +70,11 @@ def product_parts(
 ) -> tuple[SafeString, SafeString]:
     """The product page's head and body parts, from the cache or from `render()` (which returns
     the rendered parts' text), with this visitor's CSRF token in the forms."""
-    text: str | None = cache.get(key)
+    fragments = caches["fragments"]
+    text: str | None = fragments.get(key)
     if text is None:
         text = str(render())
-        cache.set(key, text, FRAGMENT_SECONDS)
+        fragments.set(key, text, FRAGMENT_SECONDS)
     head, _cut, body = text.partition(CUT)
     return mark_safe(head), mark_safe(body.replace(CSRF_HOLE, str(csrf_input(request))))  # noqa: S308
 
@@ -102,13 +103,14 @@ def product_grid(products: Iterable[Product], *, query: str = "") -> SafeString:
     if not products:
         return mark_safe("")
     key = "product-grid:" + _digest(([_card_row(p) for p in products], query, get_language()))
-    html: str | None = cache.get(key)
+    fragments = caches["fragments"]
+    html: str | None = fragments.get(key)
     if html is None:
         _prefetch_card_images(products)
         html = render_to_string(
             "marketplace/_product_grid.html", {"products": products, "query": query}
         )
-        cache.set(key, html, FRAGMENT_SECONDS)
+        fragments.set(key, html, FRAGMENT_SECONDS)
     return mark_safe(html)  # noqa: S308
 
 
@@ -141,10 +143,11 @@ def filter_fields(form: Form, render: Callable[[], str]) -> SafeString:
         data = cast(QueryDict, form.data)
         chosen = [(name, data.getlist(name)) for name in form.fields if name in data]
     key = f"catalogue-filters:{get_language()}:{categories_generation()}:{_digest(chosen)}"
-    html: str | None = cache.get(key)
+    fragments = caches["fragments"]
+    html: str | None = fragments.get(key)
     if html is None:
         html = str(render())
-        cache.set(key, html, FILTERS_SECONDS)
+        fragments.set(key, html, FILTERS_SECONDS)
     return mark_safe(html)  # noqa: S308
 
 

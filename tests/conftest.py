@@ -2,16 +2,17 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
+
+from tests.caches import clear_caches
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
-    """Each test starts with an empty cache (rate limits and lockouts live there too)."""
-    cache.clear()
+    """Each test starts with empty caches (rate limits and lockouts live there too)."""
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any, cast
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Model, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
@@ -45,12 +45,12 @@ def fragment_key(trace: Trace, *, language: str, today: datetime.date) -> str | 
 
 
 def cached_fragment(key: str | None) -> list[str] | None:
-    return cache.get(key) if key else None
+    return caches["fragments"].get(key) if key else None
 
 
 def store_fragment(key: str | None, parts: list[str]) -> None:
     if key:
-        cache.set(key, parts, FRAGMENT_SECONDS)
+        caches["fragments"].set(key, parts, FRAGMENT_SECONDS)
 
 
 # --- Invalidation -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import overload
 
 from django.contrib.postgres import search as pg
 from django.contrib.postgres.fields import ArrayField
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -310,7 +310,8 @@ def search_catalogue(
     if query.is_empty:
         return SearchResults(products, None)
     key = _results_key(query, filters)
-    found: tuple[list[int], Facets] | None = cache.get(key)
+    kept = caches["fragments"]
+    found: tuple[list[int], Facets] | None = kept.get(key)
     if found is None:
         ids, facets = _rank(query, filters)
         rows = list(products.filter(id_in(ids)).values_list("pk", *FACET_FIELDS))
@@ -320,7 +321,7 @@ def search_catalogue(
         if facets is None:
             facets = tally_facets(row[1:] for row in rows)
         found = ([row[0] for row in rows], facets)
-        cache.set(key, found, RESULTS_SECONDS)
+        kept.set(key, found, RESULTS_SECONDS)
     return SearchResults(RankedProducts(products, found[0]), found[1])
 
 

@@ -69,6 +69,48 @@ def test_cache_defaults_to_local_memory_without_redis_url():
         assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 
+PRINT_CACHES = (
+    "import json; from django.conf import settings as s; print(json.dumps({alias: ["
+    "c['BACKEND'].rsplit('.', 1)[1], c.get('OPTIONS', {}).get('MAX_ENTRIES'),"
+    " c.get('KEY_PREFIX')] for alias, c in s.CACHES.items()}))"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (
+            {"REDIS_URL": ""},
+            {
+                "default": ["LocMemCache", 10_000, None],
+                "fragments": ["LocMemCache", 1_000, None],
+                "renditions": ["LocMemCache", 2_000, None],
+            },
+        ),
+        (
+            {"REDIS_URL": "", "FRAGMENT_CACHE_ENTRIES": "250"},
+            {
+                "default": ["LocMemCache", 10_000, None],
+                "fragments": ["LocMemCache", 250, None],
+                "renditions": ["LocMemCache", 2_000, None],
+            },
+        ),
+        (
+            {"REDIS_URL": "redis://127.0.0.1:6379/0", "CACHE_KEY_PREFIX": "tn"},
+            {
+                "default": ["RedisCache", None, "tn"],
+                "fragments": ["RedisCache", None, "tn-f"],
+                "renditions": ["RedisCache", None, "tn-r"],
+            },
+        ),
+    ],
+)
+def test_caches_are_apart_and_each_bounded_in_a_worker(env, expected):
+    result = _manage("shell", "--no-imports", "-c", PRINT_CACHES, env={"DEBUG": "true", **env})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = _manage("check", env={"DEBUG": "false", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert result.returncode != 0

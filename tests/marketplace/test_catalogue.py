@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +12,7 @@ from marketplace import services
 from marketplace.exceptions import InvalidTransition, ReasonRequired
 from marketplace.models import Category, Product, ProductEvent, ProductImage, Variant
 from marketplace.selectors import CatalogueFilters, storefront_products
+from tests.caches import clear_caches
 from tests.marketplace.factories import EnterpriseFactory
 from tests.traceability.factories import traced_batch
 from traceability.links import site_url
@@ -172,7 +172,7 @@ def test_catalogue_page_costs_the_same_queries_whatever_the_size(client, count):
         Product.objects.filter(pk=product.pk).update(main_image=image)
     client.get("/")  # the site's footer settings row exists from the first visit on
     client.get(reverse("marketplace:catalogue"))  # renditions are generated on first view
-    cache.clear()  # nothing of the page kept (its grid may be the one just shown)
+    clear_caches()  # nothing of the page kept (its grid may be the one just shown)
     client.get(reverse("marketplace:cart"))  # but the site and its settings known
     url, filters = reverse("marketplace:catalogue"), {"stars": "3", "sort": "price_asc"}
     # when
@@ -243,7 +243,7 @@ def test_product_page_with_a_gallery_and_related_products_costs_fixed_queries(
         Product.objects.filter(pk=related.pk).update(main_image=image)
     url = reverse("marketplace:product", args=[product.slug])
     client.get(url)  # renditions are generated on first view
-    cache.clear()  # so that the page's parts and the related products' grid are rendered anew
+    clear_caches()  # so that the page's parts and the related products' grid are rendered anew
     client.get(reverse("marketplace:cart"))  # with the site and its settings known
     # when
     with django_assert_num_queries(PRODUCT_PAGE_QUERIES_FIRST + 2 * IMAGE_RENDITIONS_QUERIES):

@@ -8,6 +8,8 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -192,3 +194,33 @@ def test_a_certificate_changed_by_an_import_shows_on_a_kept_product_page(client)
     run_import([row(ocop_expires_on="2028-03-01")], publish=True)
     # then
     assert "01/03/2028" in page_of(client, product)
+
+
+def test_fragments_are_kept_apart_from_the_small_entries_a_burst_of_visitors_adds(client):
+    # given: a product page kept
+    product = make_product()
+    page_of(client, product)
+    fragments = caches["fragments"]
+    kept = [key for key in fragments._cache if ":product-page:" in key]
+    assert len(kept) == 1
+    # when: the default cache is filled past its bound by counters (a festival's crowd of
+    # trace-page visitors, each with a rate-limit counter), which culls a third of it
+    for visitor in range(settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] + 1):
+        cache.set(f"visitor-{visitor}", 1)
+    # then: the page's parts are still kept
+    assert len(cache._cache) < settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"]
+    assert fragments.get(kept[0].split(":", 2)[2]) is not None
+
+
+def test_the_fragments_cache_of_a_worker_is_bounded_by_its_entries(client, settings):
+    # given: room for 20 fragments (FRAGMENT_CACHE_ENTRIES)
+    fragments = settings.CACHES["fragments"]
+    settings.CACHES = settings.CACHES | {"fragments": fragments | {"OPTIONS": {"MAX_ENTRIES": 20}}}
+    products = [make_product(name=f"Chè búp số {index}") for index in range(30)]
+    # when: 30 different product pages are shown (each kept, with its related products' grid)
+    for product in products:
+        page_of(client, product)
+    # then
+    kept = caches["fragments"]._cache
+    assert len(kept) <= 20
+    assert any(":product-page:" in key for key in kept)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -11,6 +10,7 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from tests.accounts.factories import UserFactory
+from tests.caches import clear_caches
 from tests.marketplace.factories import certify
 from tests.traceability.factories import GTIN, traced_batch
 from traceability.models import ScanEvent, Serial, SuspicionReport, TraceEvent
@@ -227,7 +227,7 @@ def test_step_photos_are_shown_small_and_cost_one_query_whatever_their_number(cl
     counts, pages = [], []
     # when
     for batch in (plain, pictured):
-        cache.clear()  # the fragment is rendered again: the queries of a first view
+        clear_caches()  # the fragment is rendered again: the queries of a first view
         with CaptureQueriesContext(connection) as queries:
             response = client.get(_item_url(batch, batch.serials.get()), HTTP_USER_AGENT="t")
         counts.append(sum(1 for q in queries.captured_queries if q["sql"].startswith("SELECT")))
