@@ -245,16 +245,19 @@ def run_wrk(
 
 
 def warm_up(base: str, listing: Path) -> None:
-    """GET the first rows of a list twice (both workers load their code, fill caches)."""
-    for row in listing.read_text().splitlines()[:WARM_UP_ROWS]:
+    """GET the first rows of a list twice (both workers load their code, fill caches), each
+    request with its own User-Agent as in the timed runs (the trace page's rate limit is per
+    visitor: as one visitor, the warm-up went past its 60 checks and was refused)."""
+    for index, row in enumerate(listing.read_text().splitlines()[:WARM_UP_ROWS]):
         method, path, _body, cookie, authorization = [*row.split("\t"), "", "", "", ""][:5]
         if method != "GET":
             continue
         headers = {"Cookie": cookie} if cookie else {}
         if authorization:
             headers["Authorization"] = authorization
-        request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
-        for _ in range(2):
+        for attempt in range(2):
+            headers["User-Agent"] = f"bench-warm-up-{listing.stem}-{index}-{attempt}"
+            request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
             try:
                 with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
                     answer.read()
