@@ -1,12 +1,8 @@
 """`accounts.divisions` reads the vietnam-provinces package's JSON instead of importing its
-enums (6.6 MB a worker): every code and name must agree with the enums all the same."""
-
-import os
-import subprocess
-import sys
+enums (6.6 MB a worker): every code and name must agree with the enums all the same. That a
+worker imports none of the package's modules: tests/performance/test_budgets.py."""
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from vietnam_provinces import Province, Ward
 
@@ -58,27 +54,3 @@ def test_validators_refuse_an_unknown_ward_and_a_ward_of_another_province():
         divisions.validate_ward_in_province(ward_code=5503, province_code=1)
     assert elsewhere.value.code == "ward_not_in_province"
     divisions.validate_ward_in_province(ward_code=5503, province_code=19)
-
-
-def test_a_worker_loading_the_site_and_naming_a_ward_does_not_import_the_enums():
-    # A new interpreter, as a gunicorn worker: the WSGI application with every URL, then a
-    # name looked up.
-    script = (
-        "import sys\n"
-        "from config.wsgi import application\n"
-        "from django.urls import get_resolver\n"
-        "from accounts.divisions import ward_name\n"
-        "get_resolver()._populate()\n"
-        "assert ward_name(5503) == 'Xã Tân Cương'\n"
-        "print(sorted(name for name in sys.modules if name.startswith('vietnam_provinces')))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=settings.BASE_DIR,
-        env=os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings"},
-        timeout=60,
-    )
-    assert done.stdout.strip() == "[]"

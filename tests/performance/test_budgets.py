@@ -1,5 +1,6 @@
 """Budgets that hold on any machine (issue 10): SQL queries per page and API endpoint, pinned;
-HTML bytes of the trace and product pages; no N+1 on the storefront pages (django-zeal).
+HTML bytes of the trace and product pages; no N+1 on the storefront pages (django-zeal); no
+module in a worker that serves nothing here.
 
 Only what other tests do not pin already is pinned here: the home, news, product and search
 pages, the catalogue with stars and sort, the trace page by Digital Link, the product and cart
@@ -9,7 +10,12 @@ behaviour. Timings belong to the benchmark (bench/pages.py), never to tests.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -245,3 +251,46 @@ def test_epcis_events_cost_fixed_queries(client):
     # then
     assert response.status_code == 200
     assert count == EPCIS_QUERIES
+
+
+# Modules a worker must not load, with what they would cost it:
+UNUSED_MODULES = {
+    # 6.6 MB: the package's enums of every ward (accounts.divisions reads its JSON instead)
+    "vietnam_provinces": "accounts.divisions imports the package",
+    # 7.3 MB: HEIC decoding, which the site does not take (pyproject.toml, override-dependencies)
+    "pillow_heif": "pillow-heif is installed: it is not in uv.lock any more; remove it from this "
+    "virtualenv (.venv/bin/uv pip uninstall --python .venv/bin/python pillow-heif)",
+}
+
+
+def test_a_worker_loads_no_module_that_serves_nothing_here():
+    # A new interpreter, as a gunicorn worker: the WSGI application with every URL, an image
+    # opened by Willow, a ward named.
+    script = (
+        "import io, sys\n"
+        "from config.wsgi import application\n"
+        "from django.urls import get_resolver\n"
+        "from PIL import Image\n"
+        "import willow\n"
+        "from accounts.divisions import ward_name\n"
+        "get_resolver()._populate()\n"
+        "picture = io.BytesIO()\n"
+        "Image.new('RGB', (8, 8)).save(picture, 'AVIF')\n"
+        "assert willow.Image.open(picture).get_size() == (8, 8)\n"
+        "assert ward_name(5503) == 'Xã Tân Cương'\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=settings.BASE_DIR,
+        env=os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert {"django", "wagtail", "willow", "PIL"} <= loaded
+    for module, why in UNUSED_MODULES.items():
+        assert module not in loaded, why
