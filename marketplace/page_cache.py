@@ -46,6 +46,11 @@ def _digest(value: object) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
+def _kept(key: str, seconds: int, render: Callable[[], str]) -> str:
+    """The text kept under `key` in the fragments cache, or `render()`'s, kept `seconds`."""
+    return str(caches["fragments"].get_or_set(key, lambda: str(render()), seconds))
+
+
 # --- The product page -------------------------------------------------------------------------
 
 
@@ -70,12 +75,7 @@ def product_parts(
 ) -> tuple[SafeString, SafeString]:
     """The product page's head and body parts, from the cache or from `render()` (which returns
     the rendered parts' text), with this visitor's CSRF token in the forms."""
-    fragments = caches["fragments"]
-    text: str | None = fragments.get(key)
-    if text is None:
-        text = str(render())
-        fragments.set(key, text, FRAGMENT_SECONDS)
-    head, _cut, body = text.partition(CUT)
+    head, _cut, body = _kept(key, FRAGMENT_SECONDS, render).partition(CUT)
     return mark_safe(head), mark_safe(body.replace(CSRF_HOLE, str(csrf_input(request))))  # noqa: S308
 
 
@@ -103,15 +103,13 @@ def product_grid(products: Iterable[Product], *, query: str = "") -> SafeString:
     if not products:
         return mark_safe("")
     key = "product-grid:" + _digest(([_card_row(p) for p in products], query, get_language()))
-    fragments = caches["fragments"]
-    html: str | None = fragments.get(key)
-    if html is None:
+
+    def render() -> str:
         _prefetch_card_images(products)
-        html = render_to_string(
-            "marketplace/_product_grid.html", {"products": products, "query": query}
-        )
-        fragments.set(key, html, FRAGMENT_SECONDS)
-    return mark_safe(html)  # noqa: S308
+        context = {"products": products, "query": query}
+        return render_to_string("marketplace/_product_grid.html", context)
+
+    return mark_safe(_kept(key, FRAGMENT_SECONDS, render))  # noqa: S308
 
 
 def _prefetch_card_images(products: list[Product]) -> None:
@@ -143,12 +141,7 @@ def filter_fields(form: Form, render: Callable[[], str]) -> SafeString:
         data = cast(QueryDict, form.data)
         chosen = [(name, data.getlist(name)) for name in form.fields if name in data]
     key = f"catalogue-filters:{get_language()}:{categories_generation()}:{_digest(chosen)}"
-    fragments = caches["fragments"]
-    html: str | None = fragments.get(key)
-    if html is None:
-        html = str(render())
-        fragments.set(key, html, FILTERS_SECONDS)
-    return mark_safe(html)  # noqa: S308
+    return mark_safe(_kept(key, FILTERS_SECONDS, render))  # noqa: S308
 
 
 # --- Invalidation -----------------------------------------------------------------------------
