@@ -79,24 +79,25 @@ def home_ward_choices() -> list[tuple[int, str]]:
     return ward_choices(home_province_code())
 
 
-def _code(value: object) -> int | None:
+def _code(value: object) -> int:
+    """The code as a number; 0 (no division has it) when it is missing or not a number."""
     try:
         return int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
-        return None
+        return 0
 
 
 def ward_name(ward_code: int | None) -> str:
-    ward = _divisions().wards.get(_code(ward_code))  # type: ignore[arg-type]
+    ward = _divisions().wards.get(_code(ward_code))
     return ward.name if ward else ""
 
 
 def province_name(province_code: int | None) -> str:
-    return _divisions().provinces.get(_code(province_code), "")  # type: ignore[arg-type]
+    return _divisions().provinces.get(_code(province_code), "")
 
 
 def province_of_ward(ward_code: int) -> int | None:
-    ward = _divisions().wards.get(_code(ward_code))  # type: ignore[arg-type]
+    ward = _divisions().wards.get(_code(ward_code))
     return ward.province_code if ward else None
 
 
