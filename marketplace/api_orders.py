@@ -389,7 +389,7 @@ def checkout(request: HttpRequest, details: CheckoutIn) -> tuple[int, dict[str, 
             locale="vi" if request.LANGUAGE_CODE == "vi" else "en",
         )
     except PaymentError as error:
-        return 201, _checkout_out(order, None, str(error))
+        return 201, _checkout_out(order, None, error.shopper_message)
     return 201, _checkout_out(order, payment.redirect_url or None, None)
 
 

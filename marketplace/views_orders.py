@@ -183,7 +183,7 @@ def _start_payment(request: HttpRequest, *, order: object, method: str) -> HttpR
         messages.error(
             request,
             _("Your order %(code)s is saved, but the payment could not start: %(reason)s")
-            % {"code": code, "reason": str(error)},
+            % {"code": code, "reason": error.shopper_message},
         )
         return redirect("marketplace:order", code=code)
     if payment.redirect_url:

@@ -25,6 +25,11 @@ class PaymentError(Exception):
         self.message = str(message or self.default_message)
         super().__init__(self.message)
 
+    @property
+    def shopper_message(self) -> str:
+        """What to tell the shopper: our own words, in their language."""
+        return self.message
+
 
 class GatewayError(PaymentError):
     """The gateway could not be reached or answered nonsense: safe to try again later."""
@@ -47,6 +52,12 @@ class GatewayRejected(PaymentError):
     def __init__(self, message: object = None, *, gateway_code: str = "") -> None:
         self.gateway_code = gateway_code
         super().__init__(message)
+
+    @property
+    def shopper_message(self) -> str:
+        # The gateway's own text (kept in the payment's events) is not in the shopper's
+        # language for every gateway, and is written for merchants.
+        return str(self.default_message)
 
 
 class PaymentDeclined(PaymentError):
@@ -90,6 +101,14 @@ class RefundNotAllowed(PaymentError):
 class OrderNotPayable(PaymentError):
     code = "order_not_payable"
     default_message = _("This order cannot be paid any more.")
+
+
+class AmountOutOfRange(PaymentError):
+    """The amount is outside what the method accepts for one payment (MoMo's wallet: 1.000 ₫
+    to 50.000.000 ₫). Nothing is sent to the gateway."""
+
+    code = "amount_out_of_range"
+    default_message = _("This payment method does not accept this amount.")
 
 
 class ProviderNotConfigured(PaymentError):

@@ -15,11 +15,13 @@ from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from payments import tasks
 from payments.exceptions import (
     AlreadySettled,
     AmountMismatch,
+    AmountOutOfRange,
     GatewayError,
     InvalidTransition,
     OrderNotPayable,
@@ -30,6 +32,7 @@ from payments.exceptions import (
     SignatureMismatch,
 )
 from payments.models import Payment, PaymentEvent, PaymentNotification, derive_state
+from payments.money import format_vnd
 from payments.orders import PayableOrder
 from payments.providers import GatewayAnswer, Outcome, get_provider
 
@@ -83,6 +86,27 @@ def _deliver_after_commit(event: PaymentEvent) -> None:
 # --- Starting a payment ------------------------------------------------------------------------
 
 
+def check_amount(*, provider_code: str, amount_vnd: int) -> None:
+    """Raise AmountOutOfRange, naming the range, when the method does not take `amount_vnd`
+    in one payment (a checkout asks before it writes the order); UnknownProvider."""
+    provider = get_provider(provider_code)
+    low, high = provider.min_amount_vnd, provider.max_amount_vnd
+    if low <= amount_vnd and (high is None or amount_vnd <= high):
+        return
+    values = {"method": provider.label, "low": format_vnd(low), "high": format_vnd(high)}
+    if high is None:
+        message = _("%(method)s takes payments of %(low)s or more.") % values
+    else:
+        message = (
+            _(
+                "%(method)s takes payments from %(low)s to %(high)s. Please choose another "
+                "payment method."
+            )
+            % values
+        )
+    raise AmountOutOfRange(message)
+
+
 def start_payment(
     *, order: PayableOrder, provider_code: str, ip_address: str = "", locale: str = "vi"
 ) -> Payment:
@@ -99,6 +123,7 @@ def start_payment(
     amount = order.amount_vnd
     if not order.is_payable or not isinstance(amount, int) or amount <= 0:
         raise OrderNotPayable
+    check_amount(provider_code=provider.code, amount_vnd=amount)
     now = timezone.now()
     with transaction.atomic():
         paid = Payment.objects.filter(

@@ -58,6 +58,8 @@ from marketplace.order_notifications import (
     settle_cancelled_sub_order,
 )
 from marketplace.statemachine import StatusMachine, Transition
+from payments.exceptions import AmountOutOfRange
+from payments.services import check_amount
 from traceability.selectors import published_batches
 
 Status = SubOrder.Status
@@ -215,8 +217,9 @@ def place_order(
     already used, the earlier order is returned and nothing changes.
 
     Raises CartEmpty, ProductUnavailable, OutOfStock (naming the product and what is left),
-    InvalidQuantity, CheckoutInvalid (unknown payment method) or CodNotAllowed; nothing is
-    written then. After commit, the shopper and the enterprises are notified. A signed-in
+    InvalidQuantity, CheckoutInvalid (an unknown payment method, or one that does not take the
+    order's total: MoMo's wallet stops at 50.000.000 ₫) or CodNotAllowed; nothing is written
+    then. After commit, the shopper and the enterprises are notified. A signed-in
     shopper's delivery address is kept for the next checkout (`remember_address`).
     """
     if payment_method not in PaymentMethod.values:
@@ -306,6 +309,10 @@ def _place_locked(
     }
     items_vnd = sum(subtotals.values())
     shipping_vnd = sum(fees.values())
+    try:
+        check_amount(provider_code=payment_method, amount_vnd=items_vnd + shipping_vnd)
+    except AmountOutOfRange as error:
+        raise CheckoutInvalid(fields={"payment_method": error.message}) from error
     order = Order.objects.create(
         code=f"tmp-{uuid.uuid4().hex[:16]}",
         user=user,

@@ -56,6 +56,9 @@ class PaymentProvider(Protocol):
     code: str
     label: str | Promise
     is_online: bool
+    # What one payment may be, in đồng, as the gateway documents it (None: no upper limit).
+    min_amount_vnd: int
+    max_amount_vnd: int | None
 
     def is_available(self) -> bool:
         """Configured (or sandboxed) and enabled in PAYMENTS_METHODS."""

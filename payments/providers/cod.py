@@ -19,6 +19,8 @@ class CodProvider:
     code = "cod"
     label: str | Promise = _("Cash on delivery")
     is_online = False
+    min_amount_vnd = 1
+    max_amount_vnd: int | None = None
 
     def is_available(self) -> bool:
         return self.code in settings.PAYMENTS_METHODS

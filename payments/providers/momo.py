@@ -45,6 +45,8 @@ class MoMoProvider:
     code = "momo"
     label: str | Promise = "MoMo"
     is_online = True
+    min_amount_vnd = sdk.MIN_AMOUNT_VND
+    max_amount_vnd: int | None = sdk.MAX_AMOUNT_VND
 
     def is_available(self) -> bool:
         if self.code not in settings.PAYMENTS_METHODS:

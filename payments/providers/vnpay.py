@@ -48,6 +48,8 @@ class VNPayProvider:
     code = "vnpay"
     label: str | Promise = "VNPay"
     is_online = True
+    min_amount_vnd = 1
+    max_amount_vnd: int | None = None
 
     def is_available(self) -> bool:
         if self.code not in settings.PAYMENTS_METHODS:

@@ -33,6 +33,8 @@ class ZaloPayProvider:
     code = "zalopay"
     label: str | Promise = "ZaloPay"
     is_online = True
+    min_amount_vnd = 1
+    max_amount_vnd: int | None = None
 
     def is_available(self) -> bool:
         if self.code not in settings.PAYMENTS_METHODS:

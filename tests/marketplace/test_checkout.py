@@ -10,6 +10,7 @@ from marketplace.models import Cart, CodRefusal, Order, OrderSettings, SubOrder,
 from marketplace.order_selectors import order_detail, orders_for_user
 from marketplace.payment_backend import MarketplaceOrders
 from marketplace.services.orders import confirm_sub_order, place_order
+from payments.exceptions import GatewayRejected
 from payments.models import Payment
 from payments.orders import register_order_backend
 from tests.accounts.factories import UserFactory
@@ -129,6 +130,43 @@ def test_bad_checkout_input_shows_errors_and_places_nothing(client, field, value
     assert response.context["form"].errors
     assert Order.objects.count() == 0
     assert Variant.objects.get(pk=variant.pk).stock == 5
+
+
+def test_a_total_over_the_wallets_limit_is_refused_at_checkout_and_places_nothing(client):
+    # given: MoMo takes at most 50.000.000 ₫ in one payment
+    variant = VariantFactory(price_vnd=26_000_000, stock=5)
+    _fill_cart(client, variant)
+    client.post(reverse("marketplace:cart_add"), {"variant": variant.pk, "quantity": 1})
+    # when
+    response = client.post(reverse("marketplace:checkout"), {**FORM, "payment_method": "momo"})
+    # then
+    assert response.status_code == 200
+    message = response.context["form"].errors["payment_method"][0]
+    assert "MoMo" in message
+    assert "50.000.000\u00a0₫" in message
+    assert Order.objects.count() == 0
+    assert Payment.objects.count() == 0
+    assert Variant.objects.get(pk=variant.pk).stock == 5
+    assert not client.get(reverse("marketplace:cart")).context["summary"].is_empty
+
+
+def test_a_gateways_refusal_is_told_in_the_shoppers_words(client, monkeypatch):
+    # given: the gateway answers with its own text, meant for the merchant
+    def refuse(**kwargs):
+        raise GatewayRejected("Invalid merchant configuration (code 99)", gateway_code="99")
+
+    monkeypatch.setattr("marketplace.views_orders.start_payment", refuse)
+    _fill_cart(client, VariantFactory(price_vnd=180_000))
+    # when
+    response = client.post(
+        reverse("marketplace:checkout"), {**FORM, "payment_method": "zalopay"}, follow=True
+    )
+    # then: the order is kept, the shopper reads our message, not the gateway's
+    order = Order.objects.get()
+    page = response.content.decode()
+    assert response.request["PATH_INFO"] == reverse("marketplace:order", args=[order.code])
+    assert str(GatewayRejected.default_message) in page
+    assert "merchant configuration" not in page
 
 
 def test_client_prices_are_ignored(client):

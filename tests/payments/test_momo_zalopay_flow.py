@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from payments import conf
+from payments.exceptions import AmountOutOfRange
 from payments.gateways import momo as momo_sdk
 from payments.gateways.http import hmac_hex
 from payments.models import Payment, PaymentEvent
@@ -94,11 +95,22 @@ def test_momo_user_declines(orders, client, gateway_http):
     assert client.get(local_path(redirect["Location"])).context["state"] == "cancelled"
 
 
-def test_momo_amount_outside_wallet_limits_is_refused_before_any_call(orders, gateway_http):
-    order = orders.add("DH0104", 500)
-    with pytest.raises(ValueError, match="1,000"):
+@pytest.mark.parametrize("amount", [500, 50_000_001])
+def test_momo_amount_outside_wallet_limits_is_refused_before_anything_is_written(
+    orders, gateway_http, amount
+):
+    order = orders.add("DH0104", amount)
+    with pytest.raises(AmountOutOfRange) as refused:
         start_payment(order=order, provider_code="momo")
+    assert "1.000\u00a0₫" in refused.value.message
+    assert "50.000.000\u00a0₫" in refused.value.message
     assert gateway_http.calls == []
+    assert not Payment.objects.exists()
+
+
+def test_the_wallets_limit_itself_is_accepted(orders, gateway_http):
+    payment = start_payment(order=orders.add("DH0105", 50_000_000), provider_code="momo")
+    assert payment.redirect_url
 
 
 def test_zalopay_pay_round_trip(orders, client, gateway_http, django_capture_on_commit_callbacks):
