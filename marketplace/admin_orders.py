@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
-from marketplace.admin_views import Action, ScopedViewSet, status_column
+from marketplace.admin_views import Action, ScopedViewSet, money_column, status_column
 from marketplace.models import SubOrder
 from marketplace.scoping import sees_all_enterprises
 from marketplace.services import orders as services
@@ -88,8 +88,8 @@ class SubOrderViewSet(ScopedViewSet):
         "order",
         "enterprise",
         status_column(_("Status")),
-        "items_vnd",
-        "shipping_vnd",
+        money_column("items_vnd", _("Goods")),
+        money_column("shipping_vnd", _("Shipping fee")),
         "created_at",
     ]
     list_filter = ["status"]

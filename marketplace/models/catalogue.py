@@ -211,6 +211,8 @@ class Product(index.Indexed, ClusterableModel):
     def origin_ward_name(self) -> str:
         return ward_name(self.origin_ward_code)
 
+    origin_ward_name.fget.short_description = _("origin ward or commune")  # type: ignore[attr-defined]
+
     @classmethod
     def get_indexed_objects(cls) -> models.QuerySet[Product]:
         return cls.objects.select_related("enterprise", "category").prefetch_related("variants")

@@ -137,6 +137,8 @@ class Enterprise(models.Model):
     def ward_name(self) -> str:
         return ward_name(self.ward_code)
 
+    ward_name.fget.short_description = _("ward or commune")  # type: ignore[attr-defined]
+
 
 class EnterpriseEvent(StatusEvent):
     """One row per status change of an enterprise: who, when, from what to what, and why."""

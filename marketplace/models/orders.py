@@ -215,8 +215,15 @@ class SubOrder(models.Model):
         DELIVERY_FAILED = "delivery_failed", pgettext_lazy("order status", "Delivery failed")
         RETURNED = "returned", pgettext_lazy("order status", "Returned to the seller")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="sub_orders")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="sub_orders")
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="sub_orders"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="sub_orders",
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PLACED
     )
@@ -226,11 +233,11 @@ class SubOrder(models.Model):
     stock_returned_at = models.DateTimeField(null=True, blank=True, editable=False)
     # set when a cancelled part's money was refunded (or the unpaid order's payments cancelled)
     payment_settled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    shipped_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("placed at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

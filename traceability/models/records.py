@@ -100,6 +100,8 @@ class ProductionArea(models.Model):
     def ward_name(self) -> str:
         return ward_name(self.ward_code)
 
+    ward_name.fget.short_description = _("ward or commune")  # type: ignore[attr-defined]
+
     @property
     def map_url(self) -> str:
         """A static map link (OpenStreetMap), no script or tile on our page."""
@@ -326,7 +328,7 @@ class TraceEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_step_display()} {self.occurred_at:%Y-%m-%d}"
+        return f"{self.get_step_display()} {self.occurred_on:%d/%m/%Y}"
 
     @property
     def occurred_on(self) -> datetime.date:
