@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from insights.periods import Period
 from insights.selectors import Figures
 from insights.tables import PROVINCE_TABLES, Table, headline
-from payments.money import format_vnd
+from payments.money import XLSX_VND_FORMAT, format_vnd
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -47,6 +47,10 @@ def vietnamese_font() -> str:
             pdfmetrics.registerFont(TTFont(name, path))
             return name
     return "Helvetica"
+
+
+# How a spreadsheet shows each kind of figure (shares are kept as fractions: 0.25 is 25 %).
+CELL_FORMATS = {"money": XLSX_VND_FORMAT, "number": "#,##0", "share": "0.0%"}
 
 
 def cell(value: Any, kind: str) -> Any:
@@ -82,9 +86,9 @@ def _sheet(workbook: Workbook, table: Table, title: str | None = None) -> None:
             [cell(value, c.kind) for value, c in zip(table.values(row), table.columns, strict=True)]
         )
     for index, column in enumerate(table.columns, start=1):
-        if column.kind == "money":
-            for (money_cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                money_cell.number_format = "#,##0"
+        if column.kind in CELL_FORMATS:
+            for (figure,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                figure.number_format = CELL_FORMATS[column.kind]
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
@@ -146,14 +150,17 @@ def report_xlsx(report: MonthlyReport) -> bytes:
     summary = workbook.active
     summary.title = _("Summary")[:31]
     summary.append([report.title])
-    summary.append(
-        [_("From"), report.period.start.isoformat(), _("to"), report.period.end.isoformat()]
-    )
+    summary.append([_("From"), report.period.start, _("to"), report.period.end])
+    for day in summary[2][1::2]:
+        day.number_format = "dd/mm/yyyy"
     summary.append([_("Figure"), _("This month"), _("Previous month"), _("Same month last year")])
     for header in summary[3]:
         header.font = Font(bold=True)
     for card in report.cards:
         summary.append([str(card["label"]), card["value"], card["previous"], card["last_year"]])
+        if card["kind"] in CELL_FORMATS:
+            for figure in summary[summary.max_row][1:]:
+                figure.number_format = CELL_FORMATS[card["kind"]]
     for table in report.tables:
         _sheet(workbook, table)
     return workbook_bytes(workbook)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.models import Order, PaymentMethod, SubOrder
+from payments.money import XLSX_VND_FORMAT
 
 S = SubOrder.Status
 DELIVERED = (S.DELIVERED, S.COMPLETED)
@@ -245,4 +246,4 @@ def _period(since: dt.date, until: dt.date) -> dict[str, str]:
 def _money_columns(sheet: object, columns: Iterable[str], *, first_row: int) -> None:
     for column in columns:
         for cell in sheet[column][first_row - 1 :]:  # type: ignore[index]
-            cell.number_format = "#,##0"
+            cell.number_format = XLSX_VND_FORMAT

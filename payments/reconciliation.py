@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from payments import services, tasks
 from payments.exceptions import AlreadySettled, AmountMismatch, PaymentError
 from payments.models import Payment, PaymentEvent, Provider
+from payments.money import XLSX_VND_FORMAT
 from payments.providers import GatewayAnswer, Outcome, get_provider
 
 logger = logging.getLogger("payments.reconciliation")
@@ -276,7 +277,7 @@ def export_reconciliation_xlsx(rows: Iterable[ReconciliationRow]) -> bytes:
         cell.number_format = "yyyy-mm-dd hh:mm:ss"
     for column in ("F", "G", "I"):
         for cell in sheet[column][1:]:
-            cell.number_format = "#,##0"
+            cell.number_format = XLSX_VND_FORMAT
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

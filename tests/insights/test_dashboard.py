@@ -7,12 +7,15 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from accounts.roles import Role, assign_role
 from insights.exports import vietnamese_font
 from insights.models import ApiToken
 from insights.tasks import refresh_insights_rollups
+from payments.money import XLSX_VND_FORMAT
 from tests.accounts.factories import UserFactory
 from tests.insights.test_figures import rebuild
 from tests.marketplace.factories import MembershipFactory
@@ -127,6 +130,9 @@ def test_every_table_exports_as_xlsx_with_the_numbers(client, data, officer):
         90_000,
         450_000,
     ]
+    assert {row[revenue_column].number_format for row in sheet.iter_rows(min_row=2)} == {
+        XLSX_VND_FORMAT
+    }
     csv = client.get("/admin/insights/export/", {**period(data), "table": "methods"})
     assert csv["Content-Type"].startswith("text/csv")
     assert "\n" in csv.content.decode("utf-8-sig")
@@ -146,6 +152,13 @@ def test_the_monthly_report_opens_as_xlsx_and_pdf(client, data, officer):
         1 for day in (data.second_day, data.today) if day.month == data.first_day.month
     )
     assert orders == expected
+    # the period as dates, money with its sign, counts grouped
+    assert [cell.number_format for cell in summary[2][1::2]] == ["dd/mm/yyyy"] * 2
+    assert summary.cell(row=2, column=2).value.date() == data.first_day.replace(day=1)
+    formats = {row[0].value: row[1].number_format for row in summary.iter_rows(min_row=4)}
+    with translation.override("vi"):  # the report's language: the site's default
+        assert formats[gettext("Revenue")] == XLSX_VND_FORMAT
+        assert formats[gettext("Orders")] == "#,##0"
     pdf = client.get("/admin/insights/report/", {"month": month, "format": "pdf"})
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"

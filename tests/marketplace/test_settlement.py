@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from accounts.roles import Role, assign_role
 from marketplace.models import Order, SubOrder
 from marketplace.settlement import export_settlement_xlsx, settlement, totals
+from payments.money import XLSX_VND_FORMAT
 from tests.accounts.factories import UserFactory
 from tests.marketplace.factories import EnterpriseFactory, MembershipFactory
 
@@ -98,6 +99,7 @@ def test_the_workbook_holds_the_summary_and_every_part():
     assert table[0] == ["HTX Chè La Bằng", 5, 440_000, 1, 120_000, 2, 1, 1, 120_000, 200_000]
     assert table[1] == ["HTX Ong Mật Võ Nhai", 1, 300_000, 1, 330_000, 0, 0, 0, 0, 330_000]
     assert table[2][1:] == [6, 740_000, 2, 450_000, 2, 1, 1, 120_000, 530_000]
+    assert summary.cell(row=4, column=3).number_format == XLSX_VND_FORMAT
     assert lines.max_row == 1 + 6
     parts = list(lines.iter_rows(min_row=2, values_only=True))
     assert sum(row[8] for row in parts) == 120_000

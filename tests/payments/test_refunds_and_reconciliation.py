@@ -23,6 +23,7 @@ from payments.exceptions import (
     RefundNotAllowed,
 )
 from payments.models import Payment, PaymentEvent, SandboxTransaction, derive_state
+from payments.money import XLSX_VND_FORMAT
 from payments.reconciliation import (
     export_reconciliation_csv,
     export_reconciliation_xlsx,
@@ -240,6 +241,7 @@ def test_report_compares_ours_with_the_gateway_and_exports(orders, client, gatew
     assert table[1][5] == "120000"
     sheet = load_workbook(io.BytesIO(export_reconciliation_xlsx(rows))).active
     assert sheet.cell(row=2, column=6).value == 120_000
+    assert sheet.cell(row=2, column=6).number_format == XLSX_VND_FORMAT
     assert sheet.max_row == 3
 
 
