@@ -224,7 +224,7 @@ class TraceEvent(models.Model):
         PROCESSING = "processing", _("Processing")
         INSPECTION = "inspection", _("Quality inspection")
         PACKING = "packing", _("Packing")
-        SHIPPING = "shipping", _("Shipping")
+        SHIPPING = "shipping", pgettext_lazy("trace step", "Shipping")
 
     class Correction(models.TextChoices):
         DID_NOT_OCCUR = "did_not_occur", _("The event did not occur")
