@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from accounts.phone import normalize_phone
@@ -272,9 +272,9 @@ CART_ERRORS = {400: Error, 403: Error, 404: Error, 409: Error}
     summary="Create a guest cart",
     description="Returns an empty cart and its `token`: send it as `X-Cart-Token` afterwards.",
 )
-def create_cart(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def create_cart(request: HttpRequest) -> Status[dict[str, Any]]:
     cart = Cart.objects.create()
-    return 201, _cart_out(order_selectors.cart_summary(cart=cart), token=cart_token(cart))
+    return Status(201, _cart_out(order_selectors.cart_summary(cart=cart), token=cart_token(cart)))
 
 
 @router.get(
@@ -300,11 +300,11 @@ def read_cart(request: HttpRequest, province_code: int | None = None) -> dict[st
         "would hold more than is left, 409 `product_unavailable` when it is not on sale."
     ),
 )
-def add_line(request: HttpRequest, line: LineIn) -> tuple[int, dict[str, Any]]:
+def add_line(request: HttpRequest, line: LineIn) -> Status[dict[str, Any]]:
     cart = _request_cart(request, create=True)
     assert cart is not None
     cart_services.add_to_cart(cart=cart, variant_id=line.variant, quantity=line.quantity)
-    return 201, _answer_cart(cart)
+    return Status(201, _answer_cart(cart))
 
 
 @router.patch(
@@ -355,14 +355,14 @@ def _waiting_payment_url(order: Order) -> str | None:
         "and places nothing more."
     ),
 )
-def checkout(request: HttpRequest, details: CheckoutIn) -> tuple[int, dict[str, Any]]:
+def checkout(request: HttpRequest, details: CheckoutIn) -> Status[dict[str, Any]]:
     cart = _request_cart(request)
     key = request.headers.get("Idempotency-Key", "").strip()[:80]
     if details.payment_method not in dict(payment_method_choices()):
         raise CheckoutInvalid(fields={"payment_method": _("Choose a payment method.")})
     earlier = Order.objects.filter(idempotency_key=key).first() if key else None
     if earlier is not None:
-        return 201, _checkout_out(earlier, _waiting_payment_url(earlier), None)
+        return Status(201, _checkout_out(earlier, _waiting_payment_url(earlier), None))
     contact = order_services.clean_contact(
         name=details.name,
         phone=details.phone,
@@ -389,8 +389,8 @@ def checkout(request: HttpRequest, details: CheckoutIn) -> tuple[int, dict[str, 
             locale="vi" if request.LANGUAGE_CODE == "vi" else "en",
         )
     except PaymentError as error:
-        return 201, _checkout_out(order, None, error.shopper_message)
-    return 201, _checkout_out(order, payment.redirect_url or None, None)
+        return Status(201, _checkout_out(order, None, error.shopper_message))
+    return Status(201, _checkout_out(order, payment.redirect_url or None, None))
 
 
 def _checkout_out(order: Order, payment_url: str | None, problem: str | None) -> dict[str, Any]:
