@@ -445,7 +445,7 @@ class ProductViewSet(ScopedViewSet):
         "name",
         "enterprise",
         "category",
-        money_column("min_price_vnd", _("From")),
+        money_column("min_price_vnd", _("Price from")),
         status_column(_("Status")),
     ]
     list_filter = ["status", "category"]
