@@ -88,6 +88,20 @@ class ProductionAreaForm(ScopedEnterpriseForm):
             )
 
 
+def _narrowed(form_class: type[forms.BaseForm], **querysets: QuerySet[Any]) -> type[Any]:
+    """`form_class` whose choice fields named in `querysets` offer only those rows."""
+
+    class Narrowed(form_class):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            for name, queryset in querysets.items():
+                field = self.fields.get(name)
+                if isinstance(field, forms.ModelChoiceField):
+                    field.queryset = queryset
+
+    return Narrowed
+
+
 class BatchForm(WagtailAdminModelForm):
     """A batch and its steps. Choices are the user's own variants, areas, lots and
     certificates; a published batch is append-only, so its form refuses any change."""
@@ -111,9 +125,10 @@ class BatchForm(WagtailAdminModelForm):
                 field.queryset = queryset
         events = self.formsets.get("events")
         if events is not None:
-            for form in events.forms:
-                if "area" in form.fields:
-                    form.fields["area"].queryset = narrow["areas"]
+            # Every step form, the blank one the page copies for a new step included.
+            events.form = _narrowed(
+                events.form, area=narrow["areas"], certificate=narrow["certificates"]
+            )
         if self.instance.pk and "variant" in self.fields:
             self.fields["variant"].disabled = True
 
@@ -375,7 +390,9 @@ class AddEventView(BatchToolView):
         corrects = request.GET.get("corrects") or request.POST.get("corrects")
         if corrects:
             self.corrects = get_object_or_404(
-                scoped(TraceEvent, request.user), pk=corrects, batch=self.batch
+                scoped(TraceEvent, request.user),
+                pk=int(corrects) if corrects.isdecimal() else 0,  # not a number: no such step
+                batch=self.batch,
             )
 
     def get_form(self, form_class: Any = None) -> EventForm:

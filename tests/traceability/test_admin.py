@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role, assign_role
 from tests.accounts.factories import UserFactory
-from tests.marketplace.factories import MembershipFactory
+from tests.marketplace.factories import CertificateFactory, MembershipFactory
 from tests.traceability.factories import ProductionAreaFactory, traced_batch
 from traceability.models import Batch, LabelRun, ProductionArea, Serial, SuspicionReport
 from traceability.scanlog import flush_scans
@@ -185,6 +185,14 @@ def test_officer_handles_the_fake_queue_but_cannot_change_batches(client):
     assert client.get(reverse("traceability_batches:report", args=[batch.pk])).status_code == 200
 
 
+@pytest.mark.parametrize("corrects", ["abc", "1e5", "1\x00", "²"])
+def test_a_correction_of_a_step_that_is_not_a_number_is_a_404(client, corrects):
+    batch = traced_batch(publish=False)
+    client.force_login(member_of(batch.enterprise))
+    url = reverse("traceability_batches:add_event", args=[batch.pk])
+    assert client.get(url, {"corrects": corrects}).status_code == 404
+
+
 def test_member_cannot_attach_another_enterprises_area(client):
     batch = traced_batch(publish=False)
     foreign = ProductionAreaFactory()
@@ -195,6 +203,45 @@ def test_member_cannot_attach_another_enterprises_area(client):
     )
     assert response.status_code == 200
     assert batch.events.count() == 2
+
+
+def test_a_new_batchs_steps_offer_only_the_members_own_areas_and_certificates(client):
+    # given
+    area = ProductionAreaFactory(name="Đồi chè của mình")
+    variant = traced_batch(variant__product__enterprise=area.enterprise).variant
+    foreign_area = ProductionAreaFactory(name="Đồi chè nhà khác")
+    foreign_certificate = CertificateFactory(
+        enterprise=foreign_area.enterprise, number="999/QĐ-KHAC"
+    )
+    client.force_login(member_of(area.enterprise))
+    # when: the page, with the blank step the page copies for each new step
+    page = client.get(reverse("traceability_batches:add")).content.decode()
+    # then
+    assert area.name in page
+    assert foreign_area.name not in page
+    assert foreign_certificate.number not in page
+    # when: a step names the other enterprise's certificate anyway
+    response = client.post(
+        reverse("traceability_batches:add"),
+        {
+            "variant": variant.pk,
+            "lot": "TC2026-FOREIGN",
+            "quantity": "10",
+            "production_date": timezone.localdate().isoformat(),
+            "events-TOTAL_FORMS": "1",
+            "events-INITIAL_FORMS": "0",
+            "events-MIN_NUM_FORMS": "0",
+            "events-MAX_NUM_FORMS": "1000",
+            "events-0-step": "harvest",
+            "events-0-occurred_at": timezone.localdate().isoformat() + " 07:30",
+            "events-0-place": "Đồi",
+            "events-0-certificate": foreign_certificate.pk,
+            "events-0-ORDER": "1",
+        },
+    )
+    # then: refused, nothing written
+    assert response.status_code == 200
+    assert not Batch.objects.filter(lot="TC2026-FOREIGN").exists()
 
 
 def test_member_creates_a_batch_with_its_harvest_in_one_form(client):
