@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -39,7 +40,7 @@ from marketplace import services
 from marketplace.admin_forms import CertificateAdminForm, EnterpriseAdminForm, ProductAdminForm
 from marketplace.exceptions import MarketplaceError
 from marketplace.models import Enterprise, Product
-from marketplace.scoping import EnterpriseScopedPolicy, sees_all_enterprises
+from marketplace.scoping import EnterpriseScopedPolicy, enterprise_ids_for, sees_all_enterprises
 from marketplace.search.products import in_rank_order, prepare, ranked_ids
 from payments.money import format_vnd
 from traceability.exceptions import TraceabilityError
@@ -379,6 +380,22 @@ class ScopedViewSet(ModelViewSet):
             *super().get_urlpatterns(),
             path("actions/<int:pk>/<slug:action>/", self.action_view, name="action"),
         ]
+
+
+def not_for_enterprise_members(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
+    """Wrap a Wagtail admin view that shows rows of every enterprise by kind, not by row
+    (Wagtail's site history: every product's, batch's and certificate's changes, with their
+    names). An enterprise's member who is not an officer is refused (Wagtail sends them back to
+    the dashboard with its message); officers and the site's editors (who belong to no
+    enterprise) keep it. Each row's own history page stays scoped."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if enterprise_ids_for(request.user):  # None: sees all; empty: belongs to none
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def status_column(label: StrOrPromise) -> Column:

@@ -201,6 +201,25 @@ def test_a_member_adds_a_product_with_a_variant_as_a_draft(client):
     assert (product.min_price_vnd, product.total_stock) == (180_000, 25)
 
 
+def test_the_site_history_is_closed_to_enterprise_members(client):
+    # given: a member's draft, logged by Wagtail
+    mine, theirs = EnterpriseFactory(), EnterpriseFactory()
+    client.force_login(member_of(mine))
+    data = product_form(mine, name="Bản nháp chưa công bố")
+    assert client.post(reverse("products:add"), data).status_code == 302
+    urls = [reverse("wagtailadmin_reports:site_history")]
+    urls.append(reverse("wagtailadmin_reports:site_history_results"))
+    # when: another enterprise's member asks for it
+    client.force_login(member_of(theirs))
+    # then: Wagtail's refusal (back to the dashboard, with its message)
+    for url in urls:
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, reverse("wagtailadmin_home"))
+    # and the officers keep it
+    client.force_login(officer())
+    assert "Bản nháp chưa công bố" in client.get(urls[0]).content.decode()
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
