@@ -44,6 +44,7 @@ class CheckoutForm(forms.Form):
     email = forms.EmailField(
         label=_("Email (optional)"),
         required=False,
+        max_length=254,
         help_text=_("We send the order confirmation and its progress here."),
     )
     province_code = forms.TypedChoiceField(label=_("Province"), coerce=int)

@@ -106,6 +106,18 @@ class Contact:
     note: str
 
 
+# The longest address Order.email holds (RFC 5321's limit); Django's check alone allows 320.
+EMAIL_LENGTH = 254
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def clean_contact(
     *,
     name: str,
@@ -123,17 +135,20 @@ def clean_contact(
     street = (street or "").strip()
     email = (email or "").strip().lower()
     note = (note or "").strip()
+    typed = {"name": name, "phone": phone or "", "email": email, "street": street, "note": note}
+    for field, value in typed.items():
+        if "\x00" in value:  # forms refuse it too; no text column can hold it
+            fields[field] = _("This field contains a character that is not allowed.")
+    if fields:
+        raise CheckoutInvalid(fields=fields)
     if not name or len(name) > 120:
         fields["name"] = _("Enter the name of the person receiving the parcel.")
     try:
         phone = normalize_phone(phone)
     except ValidationError as error:
         fields["phone"] = str(error.messages[0])
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            fields["email"] = _("Enter a valid email address or leave it empty.")
+    if email and (len(email) > EMAIL_LENGTH or not _is_email(email)):
+        fields["email"] = _("Enter a valid email address or leave it empty.")
     province = ward = 0
     try:
         province = int(province_code or 0)

@@ -205,6 +205,20 @@ def test_bad_checkout_details_get_messages_by_field_and_place_nothing(client):
     assert variant.stock == 5
 
 
+def test_a_nul_character_or_an_overlong_email_is_a_message_not_a_500(client):
+    variant = VariantFactory(stock=5)
+    token = new_cart(client)
+    add(client, token, variant.pk)
+    email = "a" * 250 + "@example.vn"  # Django's check takes 320; an order keeps 254
+    response = checkout(client, token, name="Hoa\x00", street="12\x00", email=email)
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"name", "street"}
+    response = checkout(client, token, email=email)
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"email"}
+    assert not Order.objects.exists()
+
+
 def test_mistyped_and_unknown_values_are_a_400(client):
     token = new_cart(client)
     response = checkout(client, token, province_code="abc", payment_method="bitcoin")

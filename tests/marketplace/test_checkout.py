@@ -117,6 +117,8 @@ def test_order_paid_callback_marks_the_order_paid():
         ("province_code", "abc"),
         ("payment_method", "bitcoin"),
         ("name", ""),
+        ("name", "Hoa\x00"),
+        ("email", "a" * 250 + "@example.vn"),  # valid for Django, longer than an order keeps
     ],
 )
 def test_bad_checkout_input_shows_errors_and_places_nothing(client, field, value):
