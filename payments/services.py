@@ -263,6 +263,11 @@ def capture_payment(
     )
 
 
+def _storable(text: str) -> str:
+    """Text as PostgreSQL keeps it: NUL, which no text or JSON column accepts, as U+FFFD."""
+    return text.replace("\x00", "\ufffd")
+
+
 def record_notification(
     *,
     provider_code: str,
@@ -282,11 +287,15 @@ def record_notification(
     """
     notification = PaymentNotification.objects.create(
         provider=provider_code,
-        method=method[:8],
-        path=path[:255],
-        query_string=(raw_query or urlencode(query))[:10_000],
-        body=body.decode("utf-8", errors="replace")[:100_000],
-        headers={k: v for k, v in headers.items() if k.lower() not in {"cookie", "authorization"}},
+        method=_storable(method)[:8],
+        path=_storable(path)[:255],
+        query_string=_storable(raw_query or urlencode(query))[:10_000],
+        body=_storable(body.decode("utf-8", errors="replace"))[:100_000],
+        headers={
+            _storable(k): _storable(v)
+            for k, v in headers.items()
+            if k.lower() not in {"cookie", "authorization"}
+        },
         source_ip=source_ip,
     )
     payment_id: int | None = None

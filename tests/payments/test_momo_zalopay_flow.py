@@ -11,7 +11,7 @@ from payments import conf
 from payments.exceptions import AmountOutOfRange
 from payments.gateways import momo as momo_sdk
 from payments.gateways.http import hmac_hex
-from payments.models import Payment, PaymentEvent
+from payments.models import Payment, PaymentEvent, PaymentNotification
 from payments.services import start_payment
 from tests.payments.conftest import local_path
 
@@ -83,6 +83,15 @@ def test_momo_forged_ipn_is_refused(orders, client):
     response = client.post(reverse("payments:momo_ipn"), body, content_type="application/json")
     assert response.status_code == 400
     assert order.reference not in orders.paid
+
+
+def test_a_gateway_call_with_a_nul_byte_is_kept_and_answered(orders, client):
+    body = b'{"orderId": "DH0106-1\x00", "resultCode": 0, "signature": "00"}'
+    response = client.post(reverse("payments:momo_ipn"), body, content_type="application/json")
+    assert response.status_code == 400  # not signed by MoMo
+    kept = PaymentNotification.objects.get()
+    assert "DH0106-1\ufffd" in kept.body
+    assert kept.outcome == "invalid_signature"
 
 
 def test_momo_user_declines(orders, client, gateway_http):
