@@ -185,7 +185,7 @@ def test_officer_handles_the_fake_queue_but_cannot_change_batches(client):
     assert client.get(reverse("traceability_batches:report", args=[batch.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("corrects", ["abc", "1e5", "1\x00", "²"])
+@pytest.mark.parametrize("corrects", ["abc", "1e5", "²"])
 def test_a_correction_of_a_step_that_is_not_a_number_is_a_404(client, corrects):
     batch = traced_batch(publish=False)
     client.force_login(member_of(batch.enterprise))
