@@ -37,7 +37,7 @@ def canonical_url(request: HttpRequest) -> str:
     """The page's address without its query, except the page number of a listing."""
     url = request.build_absolute_uri(request.path)
     page = request.GET.get("page", "")
-    return f"{url}?page={page}" if page.isdigit() and page != "1" else url
+    return f"{url}?page={page}" if page.isdecimal() and page != "1" else url
 
 
 def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict[str, Any]:

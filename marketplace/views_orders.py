@@ -162,7 +162,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 % {"code": order.code},
             )
             return _start_payment(request, order=order, method=order.payment_method)
-    elif request.method == "POST" and form.data.get("province_code", "").isdigit():
+    elif request.method == "POST" and form.data.get("province_code", "").isdecimal():
         province = int(form.data["province_code"])
     summary = order_selectors.cart_summary(cart=cart_obj, province_code=province, settings=rules)
     if summary.is_empty and request.method == "GET":

@@ -71,7 +71,7 @@ def _visitor(request: HttpRequest) -> str:
 def _province(request: HttpRequest) -> int | None:
     header = setting("TRACE_PROVINCE_HEADER")
     raw = str(request.META.get(header, "")) if header else ""
-    if raw.isdigit() and province_name(int(raw)):
+    if raw.isdecimal() and province_name(int(raw)):
         return int(raw)
     return None
 
@@ -428,4 +428,4 @@ def report_fake(request: HttpRequest) -> HttpResponse:
 
 def _forms(data: dict[str, Any]) -> list[str]:
     gtin = str(data.get("gtin") or "")
-    return [gtin, gtin.lstrip("0")] if gtin.isdigit() else []
+    return [gtin, gtin.lstrip("0")] if gtin.isdecimal() else []

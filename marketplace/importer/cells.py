@@ -199,7 +199,7 @@ def _kind(text: str) -> str:
 
 
 def _ward_code(text: str) -> int:
-    if not text.isdigit():
+    if not text.isdecimal():
         raise ValidationError(_("Write the ward's code as a number, for example 5503."))
     validate_ward_code(int(text))
     return int(text)

@@ -115,6 +115,7 @@ def test_order_paid_callback_marks_the_order_paid():
         ("phone", "0123"),
         ("ward_code", "4"),
         ("province_code", "abc"),
+        ("province_code", "²"),  # a digit to str.isdigit, not to int()
         ("payment_method", "bitcoin"),
         ("name", ""),
         ("name", "Hoa\x00"),

@@ -136,5 +136,5 @@ def ai_rules() -> dict[str, AIRule]:
 def matches(pattern: str, ai: str) -> bool:
     """Whether `ai` matches a dictionary pattern such as "35nn" or "310n"."""
     return len(pattern) == len(ai) and all(
-        p == a or (p == "n" and a.isdigit()) for p, a in zip(pattern, ai, strict=True)
+        p == a or (p == "n" and a in "0123456789") for p, a in zip(pattern, ai, strict=True)
     )

@@ -36,8 +36,13 @@ def check_digit(body: str) -> int:
     return (10 - total % 10) % 10
 
 
+def digits(value: str) -> bool:
+    """Only the digits 0-9 (`str.isdigit` also takes ², ٣ and the like, which GS1 does not)."""
+    return value.isascii() and value.isdigit()
+
+
 def is_valid_check_digit(number: str) -> bool:
-    return len(number) >= 2 and number.isdigit() and check_digit(number[:-1]) == int(number[-1])
+    return len(number) >= 2 and digits(number) and check_digit(number[:-1]) == int(number[-1])
 
 
 def charset_error(charset: str, value: str) -> str | None:
@@ -103,7 +108,7 @@ def iso3166_numeric() -> frozenset[str]:
 
 
 def _range(low: int, high: int, message: object) -> Callable[[str], str | None]:
-    return lambda value: None if value.isdigit() and low <= int(value) <= high else str(message)
+    return lambda value: None if digits(value) and low <= int(value) <= high else str(message)
 
 
 def _piece_of_total(value: str) -> str | None:
@@ -117,7 +122,7 @@ def _piece_of_total(value: str) -> str | None:
 def _gcp(position: int) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
         prefix = value[position - 1 : position + 3]
-        if len(prefix) < 4 or not prefix.isdigit():
+        if len(prefix) < 4 or not digits(prefix):
             return _("it must start with a GS1 Company Prefix")
         return None
 
@@ -143,7 +148,7 @@ LINTERS: dict[str, Callable[[str], str | None]] = {
     "ss": _range(0, 59, gettext_lazy("the seconds are not valid")),
     "hhmi": lambda value: (
         None
-        if value.isdigit() and int(value[:2]) <= 23 and int(value[2:]) <= 59
+        if digits(value) and int(value[:2]) <= 23 and int(value[2:]) <= 59
         else _("the time is not valid")
     ),
     "pieceoftotal": _piece_of_total,
