@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 MAX_DAYS = 3 * 366  # three years: longer ranges belong to an export, not a page
 EARLIEST = datetime.date(2020, 1, 1)
@@ -58,6 +59,29 @@ def default_period(today: datetime.date | None = None) -> Period:
     return Period(datetime.date(month_index // 12, month_index % 12 + 1, 1), today)
 
 
+RANGE_MESSAGE = gettext_noop("Choose dates between 2020-01-01 and next year.")
+
+
+def _covered(day: datetime.date) -> bool:
+    """Whether the figures can cover `day`: from EARLIEST to a year from today."""
+    return EARLIEST <= day <= timezone.localdate() + datetime.timedelta(days=366)
+
+
+def parse_month(value: str) -> Period:
+    """The calendar month named `YYYY-MM`. Raises ValidationError for anything else, or for a
+    month the figures cannot cover."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        period = month_period(year, month)
+    except ValueError:
+        raise ValidationError(
+            _("Choose a month as YYYY-MM, for example 2026-01."), code="invalid"
+        ) from None
+    if not _covered(period.start):
+        raise ValidationError(_(RANGE_MESSAGE), code="range")
+    return period
+
+
 def _parse(value: str, field: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value.strip())
@@ -76,18 +100,16 @@ def parse_period(start: str | None, end: str | None) -> Period:
     last = _parse(end, "to") if end else None
     if first is None and last is None:
         return fallback
+    for field, day in (("from", first), ("to", last)):
+        if day is not None and not _covered(day):
+            raise ValidationError({field: _(RANGE_MESSAGE)}, code="range")
     if last is None:
         last = max(fallback.end, first) if first else fallback.end
     if first is None:
-        first = default_period(last).start
-    today = timezone.localdate()
+        first = max(default_period(last).start, EARLIEST)
     if first > last:
         raise ValidationError(
             {"from": _("The start date must not be after the end date.")}, code="order"
-        )
-    if first < EARLIEST or last > today + datetime.timedelta(days=366):
-        raise ValidationError(
-            {"from": _("Choose dates between 2020-01-01 and next year.")}, code="range"
         )
     if (last - first).days + 1 > MAX_DAYS:
         raise ValidationError(

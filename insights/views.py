@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -24,7 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from accounts.roles import Role, has_role
 from insights.exports import monthly_report, report_pdf, report_xlsx, table_csv, table_xlsx
 from insights.models import ApiToken
-from insights.periods import Period, month_period, parse_period
+from insights.periods import Period, parse_month, parse_period
 from insights.selectors import Figures
 from insights.services import issue_api_token, revoke_api_token
 from insights.tables import (
@@ -135,7 +134,7 @@ class EnterprisesView(InsightsView):
     def filters(self) -> dict[str, Any]:
         filters: dict[str, Any] = {}
         ward = self.request.GET.get("ward", "")
-        if ward.isdigit():
+        if ward.isdecimal():
             filters["ward_code"] = int(ward)
         kind = self.request.GET.get("kind", "")
         if kind in Enterprise.Kind.values:
@@ -181,7 +180,7 @@ class EnterpriseDashboardView(InsightsView):
         enterprises = Enterprise.objects.all()
         if ids is not None:
             enterprises = enterprises.filter(pk__in=ids)
-        if chosen.isdigit():
+        if chosen.isdecimal():
             enterprise = enterprises.filter(pk=int(chosen)).first()
         else:
             enterprise = enterprises.order_by("name").first() if ids is not None else None
@@ -231,7 +230,7 @@ def export_table(request: HttpRequest) -> HttpResponse:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
     chosen = request.GET.get("enterprise", "")
     table: Table
-    if chosen.isdigit():
+    if chosen.isdecimal():
         ids = enterprise_ids_for(request.user)
         if not ids and ids is not None:
             raise PermissionDenied
@@ -247,7 +246,7 @@ def export_table(request: HttpRequest) -> HttpResponse:
         filters: dict[str, Any] = {}
         if name == "enterprises":
             ward, kind = request.GET.get("ward", ""), request.GET.get("kind", "")
-            if ward.isdigit():
+            if ward.isdecimal():
                 filters["ward_code"] = int(ward)
             if kind in Enterprise.Kind.values:
                 filters["kind"] = kind
@@ -263,13 +262,10 @@ def report(request: HttpRequest) -> HttpResponse:
     require_officer(request)
     file_format = request.GET.get("format", "pdf")
     try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        period = month_period(year, month)
-    except ValueError:
+        period = parse_month(request.GET.get("month", ""))
+    except ValidationError as error:
         return HttpResponse(
-            _("Choose a month as YYYY-MM, for example 2026-01."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
+            " ".join(error.messages), status=400, content_type="text/plain; charset=utf-8"
         )
     if file_format not in {"pdf", "xlsx"}:
         raise Http404
@@ -305,7 +301,7 @@ class TokensView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         revoke = request.POST.get("revoke", "")
-        if revoke.isdigit():
+        if revoke.isdecimal():
             if ApiToken.objects.filter(pk=int(revoke)).exists():
                 revoke_api_token(token_id=int(revoke))
             return redirect("insights_tokens")

@@ -21,18 +21,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from marketplace.models import Enterprise
 from marketplace.scoping import enterprise_ids_for, enterprises_for
 from marketplace.settlement import export_settlement_xlsx, settlement, totals
+from payments.forms import DayRangeForm
 
-MAX_DAYS = 366
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class SettlementForm(forms.Form):
-    since = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+class SettlementForm(DayRangeForm):
+    max_days = 366
+
     enterprise = forms.ModelChoiceField(
         label=gettext_lazy("Enterprise"),
         queryset=Enterprise.objects.none(),
@@ -47,18 +43,6 @@ class SettlementForm(forms.Form):
         field.queryset = enterprises_for(user).only("pk", "name")
         if enterprise_ids_for(user) is None:
             field.empty_label = _("All enterprises")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until:
-            if until < since:
-                raise forms.ValidationError(_("The end date is before the start date."))
-            if (until - since).days >= MAX_DAYS:
-                raise forms.ValidationError(
-                    _("Choose at most %(days)s days at a time.") % {"days": MAX_DAYS}
-                )
-        return cleaned
 
 
 def _may_settle(user: Any) -> bool:

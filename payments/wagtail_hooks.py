@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -23,39 +22,22 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.admin_menu import OfficerMenuItem
 from accounts.roles import Role, has_role
+from payments.forms import DayRangeForm
 from payments.reconciliation import (
     export_reconciliation_csv,
     export_reconciliation_xlsx,
     reconciliation_report,
 )
 
-MAX_DAYS = 31
 
+class ReconciliationForm(DayRangeForm):
+    max_days = 31
 
-class ReconciliationForm(forms.Form):
-    since = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"})
-    )
     query_gateway = forms.BooleanField(
         label=gettext_lazy("Ask the gateways"),
         required=False,
         help_text=gettext_lazy("Without it, only our own records are listed (faster)."),
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until:
-            if until < since:
-                raise forms.ValidationError(_("The end date is before the start date."))
-            if (until - since).days >= MAX_DAYS:
-                raise forms.ValidationError(
-                    _("Choose at most %(days)s days at a time.") % {"days": MAX_DAYS}
-                )
-        return cleaned
 
 
 def _bounds(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -58,6 +58,8 @@ def test_summary_without_a_token_or_with_a_revoked_one_is_refused(client, data, 
         ({"from": "2026-03-01", "to": "2026-02-01"}, "from"),
         ({"from": "2020-01-01", "to": "2025-12-31"}, "to"),
         ({"from": "1999-01-01", "to": "2000-01-01"}, "from"),
+        ({"to": "0001-06-15"}, "to"),  # its default start would be in year 0
+        ({"from": "9999-12-31"}, "from"),
     ],
 )
 def test_bad_dates_are_a_400_with_the_field_at_fault(client, token, params, field):

@@ -84,6 +84,8 @@ def test_a_member_sees_only_their_own_enterprise(client, data):
     assert "90.000\u00a0₫" in mine.content.decode()
     other = client.get("/admin/insights/enterprise/", {**period(data), "enterprise": data.a.pk})
     assert other.status_code == 404
+    odd = client.get("/admin/insights/enterprise/", {**period(data), "enterprise": "²"})
+    assert odd.status_code == 200  # a digit int() does not read: no enterprise chosen
     export = client.get(
         "/admin/insights/export/",
         {**period(data), "table": "months", "format": "csv", "enterprise": data.a.pk},
@@ -104,6 +106,7 @@ def test_shoppers_and_anonymous_visitors_get_no_dashboard(client, data):
 
 def test_bad_dates_show_a_400_with_the_message(client, officer):
     client.force_login(officer)
+    assert client.get("/admin/insights/", {"to": "0001-06-15"}).status_code == 400
     response = client.get("/admin/insights/", {"from": "2026-02-30"})
     assert response.status_code == 400
     response = client.get("/admin/insights/", {"from": "2026-03-01", "to": "2026-01-01"})
@@ -166,7 +169,8 @@ def test_the_monthly_report_opens_as_xlsx_and_pdf(client, data, officer):
     assert pdf.content.count(b"/Type /Page\n") >= 1
     font = vietnamese_font()  # a TrueType font with the Vietnamese letters, when installed
     assert font == "Helvetica" or font.encode() in pdf.content
-    assert client.get("/admin/insights/report/", {"month": "2026-13"}).status_code == 400
+    for month in ("2026-13", "1-1", "9999-12", "2026-²"):
+        assert client.get("/admin/insights/report/", {"month": month}).status_code == 400
 
 
 def test_officers_issue_and_revoke_tokens_in_the_admin(client, officer):

@@ -155,7 +155,13 @@ def test_someone_without_an_enterprise_is_refused(client):
 
 
 @pytest.mark.parametrize(
-    ("since", "until"), [("2026-10-31", "2026-10-01"), ("2025-01-01", "2026-10-31"), ("x", "y")]
+    ("since", "until"),
+    [
+        ("2026-10-31", "2026-10-01"),
+        ("2025-01-01", "2026-10-31"),
+        ("x", "y"),
+        ("9999-12-31", "9999-12-31"),  # the calendar's last day has no next day to end on
+    ],
 )
 def test_bad_periods_get_a_message_and_no_rows(client, book, since, until):
     officer = UserFactory()

@@ -72,3 +72,7 @@ def test_bad_date_range_is_explained_and_lists_nothing(client, officer):
     assert page.context["form"].non_field_errors()
     page = client.get(URL, {"since": "2026-01-01", "until": "2026-03-10"})
     assert page.context["rows"] is None
+    page = client.get(URL, {"since": "9999-12-31", "until": "9999-12-31"})
+    assert page.status_code == 200
+    assert page.context["rows"] is None
+    assert page.context["form"].non_field_errors()
