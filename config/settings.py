@@ -127,7 +127,6 @@ if TESTING:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The request's Wagtail site from the cache, before anything asks for it.
     "cms.sites.CachedSiteMiddleware",

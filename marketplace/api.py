@@ -329,7 +329,7 @@ def suggestions(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
 
 
 @router.get(
-    "/products/{slug}/",
+    "/products/{slug:slug}/",
     response={200: ProductDetailOut, 404: Error},
     summary="One product on sale",
     description=(

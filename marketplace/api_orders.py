@@ -403,7 +403,7 @@ def _checkout_out(order: Order, payment_url: str | None, problem: str | None) ->
 
 
 @router.get(
-    "/orders/{code}/",
+    "/orders/{slug:code}/",
     response={200: OrderOut, **CART_ERRORS},
     summary="Follow an order",
     description=(

@@ -15,9 +15,9 @@ urlpatterns = [
     path("thanh-toan/", views_orders.checkout, name="checkout"),
     path("tra-cuu-don-hang/", views_orders.order_lookup, name="order_lookup"),
     path("don-hang-cua-toi/", views_orders.my_orders, name="my_orders"),
-    path("don-hang/<str:code>/", views_orders.order_detail, name="order"),
-    path("don-hang/<str:code>/huy/", views_orders.order_cancel, name="order_cancel"),
-    path("don-hang/<str:code>/thanh-toan/", views_orders.order_pay, name="order_pay"),
+    path("don-hang/<slug:code>/", views_orders.order_detail, name="order"),
+    path("don-hang/<slug:code>/huy/", views_orders.order_cancel, name="order_cancel"),
+    path("don-hang/<slug:code>/thanh-toan/", views_orders.order_pay, name="order_pay"),
     path("ban-hang/", views_seller.seller_home, name="seller_home"),
     path("ban-hang/dang-ky/", views_seller.register_business, name="register_business"),
     path(
@@ -30,5 +30,7 @@ urlpatterns = [
         views_seller.revoke_invitation,
         name="revoke_invitation",
     ),
-    path("ban-hang/loi-moi/<str:token>/", views_seller.accept_invitation, name="accept_invitation"),
+    path(
+        "ban-hang/loi-moi/<slug:token>/", views_seller.accept_invitation, name="accept_invitation"
+    ),
 ]

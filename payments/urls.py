@@ -22,7 +22,7 @@ urlpatterns = [
     path("sandbox/momo/v2/gateway/api/create", sandbox_momo.create, name="sandbox_momo_create"),
     path("sandbox/momo/v2/gateway/api/query", sandbox_momo.query, name="sandbox_momo_query"),
     path("sandbox/momo/v2/gateway/api/refund", sandbox_momo.refund, name="sandbox_momo_refund"),
-    path("sandbox/momo/pay/<str:token>/", sandbox_momo.pay, name="sandbox_momo_pay"),
+    path("sandbox/momo/pay/<slug:token>/", sandbox_momo.pay, name="sandbox_momo_pay"),
     path("sandbox/zalopay/v2/create", sandbox_zalopay.create, name="sandbox_zalopay_create"),
     path("sandbox/zalopay/v2/query", sandbox_zalopay.query, name="sandbox_zalopay_query"),
     path("sandbox/zalopay/v2/refund", sandbox_zalopay.refund, name="sandbox_zalopay_refund"),
@@ -31,5 +31,5 @@ urlpatterns = [
         sandbox_zalopay.query_refund,
         name="sandbox_zalopay_query_refund",
     ),
-    path("sandbox/zalopay/pay/<str:token>/", sandbox_zalopay.pay, name="sandbox_zalopay_pay"),
+    path("sandbox/zalopay/pay/<slug:token>/", sandbox_zalopay.pay, name="sandbox_zalopay_pay"),
 ]

@@ -6,6 +6,8 @@ verify what they can and only show a result: they never change a payment.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -17,6 +19,9 @@ from payments.exceptions import PaymentError, SignatureMismatch
 from payments.models import Payment
 from payments.providers import Outcome, get_provider
 from payments.services import NotificationOutcome, record_notification
+
+# Our transaction references, whatever the gateway: letters, digits, '-' and '_'.
+REFERENCE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 VNPAY_REPLIES = {
     NotificationOutcome.CONFIRMED: ("00", "Confirm Success"),
@@ -157,6 +162,8 @@ def zalopay_return(request: HttpRequest) -> HttpResponse:
     Its `status` only chooses the message while we wait (a forger could only mislead himself).
     """
     reference = request.GET.get("apptransid", "")[:40]
+    if not REFERENCE.fullmatch(reference):  # not one of ours (a NUL would not even compare)
+        reference = ""
     payment = selectors.payment_by_reference(provider="zalopay", reference=reference)
     said_paid = request.GET.get("status", "1") == "1"
     return _result_page(

@@ -19,6 +19,6 @@ urlpatterns = [
         views.resolve_digital_link,
         name="resolve",
     ),
-    path("t/<str:code>", views.short_link, name="short"),
+    path("t/<slug:code>", views.short_link, name="short"),
     path("truy-xuat/bao-cao/", views.report_fake, name="report"),
 ]
