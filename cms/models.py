@@ -101,6 +101,9 @@ class StorefrontPage(Page):
         return context
 
 
+MAX_CAMPAIGNS_SHOWN = 3
+
+
 class HomePage(StorefrontPage):
     """The storefront's front page, at the root of the site, built from blocks."""
 
@@ -142,6 +145,23 @@ class HomePage(StorefrontPage):
             if default is None or default.pk == self.pk:
                 raise
             return default.specific.route(request, path_components)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["campaigns"] = self.running_campaigns()
+        return context
+
+    def running_campaigns(self) -> list[CampaignPage]:
+        """The campaigns under this home page running now, the latest started first: they show
+        on the home page from their start to their end with no editor's step (one query, and
+        one for their banners' renditions when they have banners)."""
+        return list(
+            CampaignPage.objects.child_of(self)
+            .running()
+            .select_related("image")
+            .prefetch_related(renditions_prefetch("image", TEASER_IMAGE))
+            .order_by("-starts_at", "-pk")[:MAX_CAMPAIGNS_SHOWN]
+        )
 
     def social_image(self) -> Any:
         if self.share_image:

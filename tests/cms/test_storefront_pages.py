@@ -17,8 +17,9 @@ LANGUAGE = 2
 # been shown (cms/sites.py): each page below cost 3 queries more before.
 # Wagtail's routing to the home page: page, aliases (2); then the hero's image, two
 # featured-by-rule blocks (their cards' rows; their images' renditions are read only when a
-# block's card grid is rendered anew), and the news teaser (view restrictions, articles).
-HOME_QUERIES = 7 + LANGUAGE
+# block's card grid is rendered anew), the news teaser (view restrictions, articles), and the
+# campaigns running now (their banners' renditions when there are any).
+HOME_QUERIES = 8 + LANGUAGE
 # routing (two page levels below the root, aliases, view restrictions: 4), breadcrumbs, view
 # restrictions, count, articles, their renditions
 NEWS_INDEX_QUERIES = 9 + LANGUAGE
@@ -159,6 +160,24 @@ def test_campaign_unlists_itself_after_its_end(client):
     assert 'href="/qua-tet/"' not in client.get("/").content.decode()
     sitemap = client.get("/sitemap-pages.xml").content.decode()
     assert "/qua-tet/" not in sitemap
+
+
+def test_a_running_campaign_is_on_the_home_page_until_its_end(client):
+    # given: a published campaign, and nothing more from the editor
+    _build_home()
+    page = campaign(products=_products(1), image=image())
+    # then
+    html = client.get("/").content.decode()
+    assert f'href="{page.url}"' in html
+    assert page.title in html
+    assert ".fill-400x225." in html  # its banner
+    assert "Đến hết " + timezone.localtime(page.ends_at).strftime("%d/%m/%Y") in html
+    # when the end passes
+    page.ends_at = timezone.now() - datetime.timedelta(minutes=1)
+    page.save_revision().publish()
+    # then
+    html = client.get("/").content.decode()
+    assert page.title not in html
 
 
 def test_campaign_before_its_start_is_not_found(client):
