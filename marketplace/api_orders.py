@@ -360,7 +360,7 @@ def checkout(request: HttpRequest, details: CheckoutIn) -> Status[dict[str, Any]
     key = request.headers.get("Idempotency-Key", "").strip()[:80]
     if details.payment_method not in dict(payment_method_choices()):
         raise CheckoutInvalid(fields={"payment_method": _("Choose a payment method.")})
-    earlier = Order.objects.filter(idempotency_key=key).first() if key else None
+    earlier = order_services.earlier_order(cart=cart, idempotency_key=key) if cart else None
     if earlier is not None:
         return Status(201, _checkout_out(earlier, _waiting_payment_url(earlier), None))
     contact = order_services.clean_contact(

@@ -215,6 +215,20 @@ def _order_code(order: Order) -> str:
     return f"DH{day}{order.pk:04d}"
 
 
+def _cart_key(cart: Cart, idempotency_key: str) -> str | None:
+    """The key as stored: the client's, within its cart. A key is the client's own word, not
+    a secret (an API client may count them): another cart sending it must not get this
+    order back (its code, address and payment link)."""
+    key = (idempotency_key or "").strip()
+    return f"{cart.pk}:{key}"[:80] if key else None
+
+
+def earlier_order(*, cart: Cart, idempotency_key: str) -> Order | None:
+    """The order this cart already placed with this idempotency key, if any."""
+    key = _cart_key(cart, idempotency_key)
+    return Order.objects.filter(idempotency_key=key).first() if key else None
+
+
 def place_order(
     *,
     cart: Cart,
@@ -239,11 +253,10 @@ def place_order(
     """
     if payment_method not in PaymentMethod.values:
         raise CheckoutInvalid(fields={"payment_method": _("Choose a payment method.")})
-    key = (idempotency_key or "").strip()[:80] or None
-    if key is not None:
-        earlier = Order.objects.filter(idempotency_key=key).first()
-        if earlier is not None:
-            return earlier
+    key = _cart_key(cart, idempotency_key)
+    earlier = earlier_order(cart=cart, idempotency_key=idempotency_key)
+    if earlier is not None:
+        return earlier
     rules = OrderSettings.load()
     if payment_method == PaymentMethod.COD:
         check_cod_allowed(phone=contact.phone, settings=rules)
@@ -259,10 +272,9 @@ def place_order(
             )
     except IntegrityError:
         # the same idempotency key committed by a concurrent request first
-        if key is not None:
-            earlier = Order.objects.filter(idempotency_key=key).first()
-            if earlier is not None:
-                return earlier
+        earlier = earlier_order(cart=cart, idempotency_key=idempotency_key)
+        if earlier is not None:
+            return earlier
         raise
     if user is not None:
         remember_address(user=user, contact=contact)

@@ -135,6 +135,22 @@ def test_a_retried_checkout_with_the_same_key_answers_the_same_order(client):
     assert variant.stock == 4
 
 
+def test_another_cart_sending_the_same_key_gets_its_own_order(client):
+    # given: a shopper's order placed with a key an app chose
+    variant = VariantFactory(stock=5)
+    theirs = new_cart(client)
+    add(client, theirs, variant.pk)
+    their_order = checkout(client, theirs, key="app-1").json()
+    # when: another cart sends the same key
+    mine = new_cart(client)
+    add(client, mine, variant.pk)
+    answer = checkout(client, mine, key="app-1", name="Người khác")
+    # then: a new order of its own, nothing of the first one's
+    assert answer.status_code == 201
+    assert answer.json()["order_code"] != their_order["order_code"]
+    assert Order.objects.count() == 2
+
+
 def test_an_ewallet_checkout_answers_the_gateway_address(client):
     variant = VariantFactory(price_vnd=180_000)
     token = new_cart(client)

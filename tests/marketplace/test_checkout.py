@@ -66,6 +66,20 @@ def test_guest_checks_out_with_cash_on_delivery(client):
     assert client.get(reverse("marketplace:cart")).context["summary"].is_empty
 
 
+def test_a_checkout_key_from_another_browser_does_not_open_its_order(client):
+    # given: a shopper's order
+    _fill_cart(client, VariantFactory(stock=5))
+    theirs = client.post(reverse("marketplace:checkout"), FORM)
+    # when: another browser posts its own cart with the same key
+    other = Client()
+    _fill_cart(other, VariantFactory(stock=5))
+    mine = other.post(reverse("marketplace:checkout"), {**FORM, "name": "Người khác"})
+    # then: its own order, and the first stays closed to it
+    assert Order.objects.count() == 2
+    assert mine["Location"] != theirs["Location"]
+    assert other.get(theirs["Location"]).status_code == 404
+
+
 def test_double_submitted_checkout_makes_one_order(client):
     # given
     _fill_cart(client, VariantFactory(stock=5))
