@@ -18,6 +18,7 @@ from insights.periods import Period
 from insights.selectors import Figures
 from insights.tables import PROVINCE_TABLES, Table, headline
 from payments.money import XLSX_VND_FORMAT, format_vnd
+from payments.sheets import sheet_text
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -58,7 +59,7 @@ def cell(value: Any, kind: str) -> Any:
     if value is None:
         return ""
     if kind == "text":
-        return str(value)
+        return sheet_text(str(value))
     return value
 
 

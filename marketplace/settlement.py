@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.models import Order, PaymentMethod, SubOrder
 from payments.money import XLSX_VND_FORMAT
+from payments.sheets import sheet_row
 
 S = SubOrder.Status
 DELIVERED = (S.DELIVERED, S.COMPLETED)
@@ -220,8 +221,8 @@ def export_settlement_xlsx(
     summary.append([])
     summary.append(summary_headers())
     for row in rows:
-        summary.append(_summary_values(row))
-    summary.append(_summary_values(totals(rows)))
+        summary.append(sheet_row(_summary_values(row)))
+    summary.append(sheet_row(_summary_values(totals(rows))))
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     _money_columns(summary, ("C", "E", "I", "J"), first_row=4)
@@ -230,7 +231,7 @@ def export_settlement_xlsx(
     for part in settlement_lines(since=since, until=until, enterprise_ids=ids).iterator(
         chunk_size=2000
     ):
-        lines.append(_line_values(part))
+        lines.append(sheet_row(_line_values(part)))
     for cell in lines["C"][1:]:
         cell.number_format = "dd/mm/yyyy hh:mm"
     _money_columns(lines, ("G", "H", "I", "J"), first_row=2)

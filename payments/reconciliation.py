@@ -18,6 +18,7 @@ from payments.exceptions import AlreadySettled, AmountMismatch, PaymentError
 from payments.models import Payment, PaymentEvent, Provider
 from payments.money import XLSX_VND_FORMAT
 from payments.providers import GatewayAnswer, Outcome, get_provider
+from payments.sheets import sheet_row
 
 logger = logging.getLogger("payments.reconciliation")
 
@@ -255,7 +256,7 @@ def export_reconciliation_csv(rows: Iterable[ReconciliationRow]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(_headers())
     for row in rows:
-        values = _values(row)
+        values = sheet_row(_values(row))
         values[3] = f"{values[3]:%Y-%m-%d %H:%M:%S}"
         writer.writerow(["" if value is None else value for value in values])
     return buffer.getvalue()
@@ -272,7 +273,7 @@ def export_reconciliation_xlsx(rows: Iterable[ReconciliationRow]) -> bytes:
     sheet.title = _("Reconciliation")[:31]
     sheet.append(_headers())
     for row in rows:
-        sheet.append(_values(row))
+        sheet.append(sheet_row(_values(row)))
     for cell in sheet["D"][1:]:
         cell.number_format = "yyyy-mm-dd hh:mm:ss"
     for column in ("F", "G", "I"):

