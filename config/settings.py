@@ -267,6 +267,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "/"
 
+# How many proxies of ours stand in front of the site, each adding to X-Forwarded-For: the
+# visitor's address is read there (accounts.network.client_ip); 0 reads REMOTE_ADDR.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -274,7 +278,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 # Database sessions without the lookup before a new session's INSERT (accounts/sessions.py).
@@ -432,4 +436,3 @@ PAYMENTS_ZALOPAY_KEY2 = env_str("PAYMENTS_ZALOPAY_KEY2")
 # e.g. https://sb-openapi.zalopay.vn (the /v2/... paths are added)
 PAYMENTS_ZALOPAY_ENDPOINT = env_str("PAYMENTS_ZALOPAY_ENDPOINT")
 # How many proxies stand in front of the site (the gateway's address is read behind them).
-PAYMENTS_PROXY_COUNT = env_int("PROXY_COUNT", 0)

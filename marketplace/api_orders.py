@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from accounts.network import client_ip
 from accounts.phone import normalize_phone
 from marketplace import order_selectors
 from marketplace.api import Error
@@ -385,7 +386,7 @@ def checkout(request: HttpRequest, details: CheckoutIn) -> Status[dict[str, Any]
         payment = start_payment(
             order=order,
             provider_code=order.payment_method,
-            ip_address=str(request.META.get("REMOTE_ADDR", "")),
+            ip_address=client_ip(request),
             locale="vi" if request.LANGUAGE_CODE == "vi" else "en",
         )
     except PaymentError as error:

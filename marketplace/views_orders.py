@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.network import client_ip
 from accounts.phone import format_phone
 from marketplace import order_selectors
 from marketplace.cart_session import (
@@ -98,10 +99,6 @@ def cart_line(request: HttpRequest, line_id: int) -> HttpResponse:
     return redirect("marketplace:cart")
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def checkout(request: HttpRequest) -> HttpResponse:
     """Contact, address and payment method; places the order, then starts the payment.
 
@@ -176,7 +173,7 @@ def _start_payment(request: HttpRequest, *, order: object, method: str) -> HttpR
         payment = start_payment(
             order=order,  # type: ignore[arg-type]
             provider_code=method,
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             locale="vi" if request.LANGUAGE_CODE == "vi" else "en",
         )
     except PaymentError as error:

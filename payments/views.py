@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import network
 from payments import selectors
 from payments.exceptions import PaymentError, SignatureMismatch
 from payments.models import Payment
@@ -43,14 +43,8 @@ _ZALOPAY_REPLIES = {
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The caller's address; behind PAYMENTS_PROXY_COUNT proxies, from X-Forwarded-For."""
-    count = settings.PAYMENTS_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if count and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= count:
-            return hops[-count]
-    return request.META.get("REMOTE_ADDR") or None
+    """The caller's address (accounts.network.client_ip), None when unknown."""
+    return network.client_ip(request) or None
 
 
 def _record(request: HttpRequest, provider_code: str) -> NotificationOutcome:

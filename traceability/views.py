@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.divisions import province_name
+from accounts.network import client_ip
 from traceability import page_cache, scanlog, services
 from traceability.conf import setting
 from traceability.exceptions import InvalidDigitalLink, ScanRateLimited
@@ -56,13 +57,9 @@ def _activate_language(request: HttpRequest) -> None:
     request.LANGUAGE_CODE = language
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _visitor(request: HttpRequest) -> str:
     return services.visitor_key(
-        ip=_client_ip(request),
+        ip=client_ip(request),
         user_agent=str(request.META.get("HTTP_USER_AGENT", ""))[:300],
         day=timezone.localdate(),
     )

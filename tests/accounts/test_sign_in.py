@@ -53,6 +53,23 @@ def test_sign_in_is_locked_after_repeated_failures_even_with_the_right_password(
     assert "_auth_user_id" not in client.session
 
 
+def test_behind_the_proxy_one_visitors_failures_lock_out_no_one_else(client, settings):
+    # given: the site behind one proxy, which puts each visitor's address in X-Forwarded-For
+    settings.PROXY_COUNT = 1
+    UserFactory(phone="+84912345678")
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    url = reverse("accounts:login")
+    wrong = {"username": "0912345678", "password": "sai-mat-khau"}
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, wrong, **attacker)
+    assert client.post(url, wrong, **attacker).status_code == 429
+    # when: the owner signs in from their own address
+    owner = {"username": "0912345678", "password": TEST_PASSWORD}
+    response = client.post(url, owner, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    # then
+    assert response.status_code == 302
+
+
 def test_a_success_resets_the_failure_count(client, settings):
     # given
     UserFactory(phone="+84912345678")
