@@ -159,6 +159,7 @@ MARKETPLACE_STATUSES = {
     "cart_line_not_found": 404,
     "order_not_found": 404,
     "cart_not_found": 404,
+    "too_many_lookups": 429,
 }
 
 

@@ -405,16 +405,20 @@ def _checkout_out(order: Order, payment_url: str | None, problem: str | None) ->
 
 @router.get(
     "/orders/{slug:code}/",
-    response={200: OrderOut, **CART_ERRORS},
+    response={200: OrderOut, **CART_ERRORS, 429: Error},
     summary="Follow an order",
     description=(
         "The order with the phone number it was placed with (`phone`, any spelling), or, "
-        "without it, as its signed-in owner. A wrong code and a wrong phone get the same 404."
+        "without it, as its signed-in owner. A wrong code and a wrong phone get the same 404; "
+        "after 10 of them from one address in 15 minutes, 429 `too_many_lookups`."
     ),
 )
 def read_order(request: HttpRequest, code: str, phone: str = "") -> Order:
+    client = client_ip(request) if phone else ""  # an owner signed in is not guessing
+    order_services.check_lookups_allowed(client=client)
     order = order_selectors.order_detail(code=code.strip().upper())
     if order is None or not _may_read(request, order, phone):
+        order_services.note_failed_lookup(client=client)
         raise OrderNotFound
     return order
 

@@ -98,3 +98,8 @@ class CodNotAllowed(MarketplaceError):
 class OrderNotFound(MarketplaceError):
     code = "order_not_found"
     default_message = _("No order matches this code and phone number.")
+
+
+class TooManyLookups(MarketplaceError):
+    code = "too_many_lookups"
+    default_message = _("Too many tries with a wrong code or phone. Please try again later.")

@@ -29,6 +29,7 @@ from marketplace.exceptions import (
     InvalidTransition,
     MarketplaceError,
     OrderNotFound,
+    TooManyLookups,
 )
 from marketplace.models import OrderSettings, PaymentMethod, SubOrder
 from marketplace.order_forms import (
@@ -254,9 +255,11 @@ def order_lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             order = order_services.find_order(
-                code=form.cleaned_data["code"], phone=form.cleaned_data["phone"]
+                code=form.cleaned_data["code"],
+                phone=form.cleaned_data["phone"],
+                client=client_ip(request),
             )
-        except OrderNotFound as error:
+        except (OrderNotFound, TooManyLookups) as error:
             form.add_error(None, error.message)
         else:
             remember_order(request, order.code)

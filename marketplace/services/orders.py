@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -37,6 +38,7 @@ from marketplace.exceptions import (
     OrderNotFound,
     OutOfStock,
     ProductUnavailable,
+    TooManyLookups,
 )
 from marketplace.mail import enterprise_recipients, send_templated
 from marketplace.models import (
@@ -554,17 +556,47 @@ def cancel_order_by_shopper(*, order: Order, actor: User | None) -> Order:
     return order
 
 
-def find_order(*, code: str, phone: str) -> Order:
+def find_order(*, code: str, phone: str, client: str = "") -> Order:
     """The order with this code placed with this phone (any spelling). Raises OrderNotFound
-    for a wrong code, a wrong phone or an invalid phone alike, so codes cannot be probed."""
+    for a wrong code, a wrong phone or an invalid phone alike, so codes cannot be probed, and
+    TooManyLookups once `client` (the visitor's address) has failed too often."""
+    check_lookups_allowed(client=client)
     try:
         e164 = normalize_phone(phone)
-    except ValidationError as error:
-        raise OrderNotFound from error
+    except ValidationError:
+        e164 = ""
     order = Order.objects.filter(code=(code or "").strip().upper(), phone=e164).first()
     if order is None:
+        note_failed_lookup(client=client)
         raise OrderNotFound
     return order
+
+
+# Failed lookups (a code with the wrong phone) one address may make in a window: order codes
+# follow each other, so without a limit a phone number could be tried against every code.
+LOOKUP_FAILURES = 10
+LOOKUP_WINDOW_SECONDS = 15 * 60
+
+
+def _lookup_key(client: str) -> str:
+    return f"marketplace:order-lookups:{client}"
+
+
+def check_lookups_allowed(*, client: str) -> None:
+    """Raise TooManyLookups when `client` has failed LOOKUP_FAILURES lookups in the window."""
+    if client and int(cache.get(_lookup_key(client), 0)) >= LOOKUP_FAILURES:
+        raise TooManyLookups
+
+
+def note_failed_lookup(*, client: str) -> None:
+    if not client:
+        return
+    key = _lookup_key(client)
+    cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
 
 
 def remind_and_cancel_unconfirmed(*, now: datetime.datetime | None = None) -> tuple[int, int]:

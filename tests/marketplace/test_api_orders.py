@@ -8,11 +8,17 @@ from django.urls import reverse
 
 from marketplace.models import Cart, CartLine, Order, SubOrder
 from marketplace.payment_backend import MarketplaceOrders
-from marketplace.services.orders import confirm_sub_order, ship_sub_order
+from marketplace.services.orders import (
+    LOOKUP_FAILURES,
+    confirm_sub_order,
+    place_order,
+    ship_sub_order,
+)
 from payments.models import Payment
 from payments.orders import register_order_backend
 from tests.accounts.factories import UserFactory
 from tests.marketplace.factories import EnterpriseFactory, ProductFactory, VariantFactory
+from tests.marketplace.order_helpers import cart_with, contact
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +239,16 @@ def test_a_nul_character_or_an_overlong_email_is_a_message_not_a_500(client):
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"email"}
     assert not Order.objects.exists()
+
+
+def test_following_orders_by_guessing_phones_is_stopped_with_a_429(client):
+    order = place_order(
+        cart=cart_with((VariantFactory(), 1)), contact=contact(), payment_method="cod"
+    )
+    url = f"/api/v1/orders/{order.code}/"
+    for guess in range(LOOKUP_FAILURES):
+        assert client.get(url, {"phone": f"0912000{guess:03d}"}).status_code == 404
+    assert error_of(client.get(url, {"phone": "0987654321"})) == (429, "too_many_lookups")
 
 
 def test_mistyped_and_unknown_values_are_a_400(client):

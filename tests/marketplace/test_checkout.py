@@ -9,7 +9,7 @@ from django.urls import reverse
 from marketplace.models import Cart, CodRefusal, Order, OrderSettings, SubOrder, Variant
 from marketplace.order_selectors import order_detail, orders_for_user
 from marketplace.payment_backend import MarketplaceOrders
-from marketplace.services.orders import confirm_sub_order, place_order
+from marketplace.services.orders import LOOKUP_FAILURES, confirm_sub_order, place_order
 from payments.exceptions import GatewayRejected
 from payments.models import Payment
 from payments.orders import register_order_backend
@@ -236,6 +236,24 @@ def test_guest_looks_up_an_order_by_code_and_phone(client):
     assert wrong.context["form"].non_field_errors()
     assert right.status_code == 302
     assert stranger.get(right["Location"]).status_code == 200
+
+
+def test_an_address_that_keeps_guessing_is_stopped_for_a_while(client):
+    # given: an order, and someone trying phone numbers against its code
+    order = place_order(
+        cart=cart_with((VariantFactory(), 1)), contact=contact(), payment_method="cod"
+    )
+    lookup = reverse("marketplace:order_lookup")
+    for guess in range(LOOKUP_FAILURES):
+        client.post(lookup, {"code": order.code, "phone": f"0912 000 {guess:03d}"})
+    # when: even the right phone, from the same address
+    response = client.post(lookup, {"code": order.code, "phone": "0987 654 321"})
+    # then
+    assert response.status_code == 200
+    assert "Bạn đã thử sai quá nhiều lần" in response.content.decode()
+    # and another address is not held back
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    assert other.post(lookup, {"code": order.code, "phone": "0987 654 321"}).status_code == 302
 
 
 def test_shopper_cancels_before_confirmation_and_stock_returns(client):
