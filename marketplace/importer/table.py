@@ -36,6 +36,10 @@ COLUMNS: Final = (
 )
 # Fields the models need that the header leaves out: a file may add these columns.
 OPTIONAL_COLUMNS: Final = ("enterprise_representative", "enterprise_phone", "ocop_issuing_body")
+# What an XLSX sheet is read to: every known column with room for a few of the user's own, and
+# the rows of a province's whole catalogue (about 2,000 products today) several times over.
+MAX_COLUMNS: Final = 2 * (len(COLUMNS) + len(OPTIONAL_COLUMNS))
+MAX_ROWS: Final = 20_000
 
 _ZIP_SIGNATURE = b"PK\x03\x04"
 
@@ -120,11 +124,19 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         raise ImportFileError(_("The file cannot be read as an XLSX workbook.")) from error
     try:
         sheet = workbook.worksheets[0]
-        return [
-            [_cell_text(value) for value in cells] for cells in sheet.iter_rows(values_only=True)
-        ]
+        # The size a sheet declares is the file's word: "A1:XFD1048576" in 1.5 KB would have
+        # every row padded to 16,384 cells. Read what is there, within the table's bounds.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, max_row=MAX_ROWS + 2, values_only=True)
+        table = [[_cell_text(value) for value in cells] for cells in rows]
     finally:
         workbook.close()
+    if len(table) > MAX_ROWS + 1:
+        raise ImportFileError(
+            _("The file has more than %(count)s rows: split it into several files.")
+            % {"count": f"{MAX_ROWS:,}".replace(",", ".")}
+        )
+    return table
 
 
 def _cell_text(value: object) -> str:

@@ -4,6 +4,8 @@ import csv
 import datetime
 import functools
 import io
+import re
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +23,7 @@ from accounts.roles import Role, assign_role
 from marketplace import admin_import
 from marketplace.exceptions import ImportFileError
 from marketplace.importer import COLUMNS, Counts, RowIssue, import_products
+from marketplace.importer.table import MAX_COLUMNS, MAX_ROWS, read_table
 from marketplace.models import Category, Enterprise, EnterpriseEvent, Product, ProductEvent, Variant
 from marketplace.signals import catalogue_written
 from tests.accounts.factories import UserFactory
@@ -345,6 +348,49 @@ def test_an_existing_enterprise_gets_new_products_and_keeps_its_status():
         180_000,
     )
     assert Product.objects.get(name="Chè móc câu").status == "pending_review"
+
+
+def _declaring(content: bytes, dimension: str) -> bytes:
+    """The workbook with its first sheet claiming to span `dimension`."""
+    source, result = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(result, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), data
+                )
+            target.writestr(item, data)
+    return result.getvalue()
+
+
+def test_an_xlsx_claiming_a_huge_sheet_is_read_as_it_is():
+    # given: two rows in a file that says its sheet spans all of Excel's rows and columns
+    workbook = Workbook()
+    workbook.active.append(COLUMNS)
+    workbook.active.append([row()[column] for column in COLUMNS])
+    content = io.BytesIO()
+    workbook.save(content)
+    claimed = _declaring(content.getvalue(), "A1:XFD1048576")
+    # when
+    header, rows = read_table(file=io.BytesIO(claimed), filename="lon.xlsx")
+    # then: the two rows, each no wider than the columns a table may have
+    assert header[: len(COLUMNS)] == list(COLUMNS)
+    assert [line for line, _cells in rows] == [2]
+    assert len(header) <= MAX_COLUMNS
+
+
+def test_an_xlsx_with_too_many_rows_is_refused_with_a_message():
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(COLUMNS)
+    for _line in range(MAX_ROWS + 1):
+        sheet.append(["x"])
+    content = io.BytesIO()
+    workbook.save(content)
+    content.seek(0)
+    with pytest.raises(ImportFileError, match=r"20\.000"):
+        read_table(file=content, filename="lon.xlsx")
 
 
 def test_an_xlsx_file_is_imported_like_a_csv():
