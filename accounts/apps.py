@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import roles
+        from accounts import checks, roles  # noqa: F401  (checks: registers the system checks)
 
         post_migrate.connect(roles.ensure_role_groups_after_migrate, sender=self)

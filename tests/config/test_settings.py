@@ -125,12 +125,18 @@ def test_check_deploy_reports_nothing_with_production_values(tmp_path):
         "ALLOWED_HOSTS": "ocop.thainguyen.gov.vn",
         "SITE_URL": "https://ocop.thainguyen.gov.vn",
         "DATABASE_URL": f"sqlite:///{tmp_path}/prod.db",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     }
     # when
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     # then
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+    # and without a mail server, the operator is told
+    del env["EMAIL_BACKEND"]
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stdout + result.stderr
 
 
 PRINT_DATABASE_OPTIONS = (
