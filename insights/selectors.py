@@ -383,7 +383,12 @@ class Figures:
         """OCOP certificates valid at the period's end, expiring within 90 days of it, and
         lapsed during it."""
         last = self.period.end
-        valid = Q(issued_on__lte=last, expires_on__gte=last, revoked_at__isnull=True)
+        valid = Q(
+            verified_at__isnull=False,
+            issued_on__lte=last,
+            expires_on__gte=last,
+            revoked_at__isnull=True,
+        )
         return {
             "certificates_valid": Count("id", filter=valid),
             "certificates_expiring": Count(

@@ -12,7 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts.divisions import home_ward_choices
 from marketplace.models import Enterprise, Product, Variant
-from marketplace.scoping import enterprises_for
+from marketplace.scoping import enterprises_for, sees_all_enterprises
 from marketplace.services.catalogue import (
     refresh_ocop_badges,
     refresh_product_summary,
@@ -125,8 +125,18 @@ class ProductAdminForm(ScopedEnterpriseForm):
         return valid and not taken
 
 
+# What a certificate claims: an enterprise's change to any of it waits for the Department's check.
+CERTIFICATE_CLAIMS = ("kind", "number", "issuing_body", "issued_on", "expires_on", "star_level")
+
+
 class CertificateAdminForm(ScopedEnterpriseForm):
     def save(self, commit: bool = True) -> Certificate:
+        claims_changed = self.instance._state.adding or any(
+            name in self.changed_data for name in CERTIFICATE_CLAIMS
+        )
+        if claims_changed and not sees_all_enterprises(self.for_user):
+            # An OCOP rating is the province's decision: it shows once an officer has checked it.
+            self.instance.verified_at = None
         certificate: Certificate = super().save(commit=commit)
         if commit:
             # new dates or stars change the badge of every product the certificate covers

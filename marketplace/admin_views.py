@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.generic import FormView
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
@@ -158,6 +160,14 @@ PRODUCT_ACTIONS = {
 }
 
 CERTIFICATE_ACTIONS = {
+    "verify": Action(
+        _("Confirm as checked"),
+        lambda row, user, reason: services.verify_certificate(certificate=row, officer=user),
+        lambda user, row: (
+            row.verified_at is None and row.revoked_at is None and _officer(user, row)
+        ),
+        done=_("The certificate is checked: its stars show on the products it covers."),
+    ),
     "revoke": Action(
         _("Revoke"),
         lambda row, user, reason: services.revoke_certificate(
@@ -493,6 +503,18 @@ class ProductViewSet(ScopedViewSet):
     ]
 
 
+class CertificateFilterSet(WagtailFilterSet):
+    unchecked = django_filters.BooleanFilter(
+        field_name="verified_at",
+        lookup_expr="isnull",
+        label=_("Waiting for the Department's check"),
+    )
+
+    class Meta:
+        model = Certificate
+        fields = ["kind"]
+
+
 class CertificateViewSet(ScopedViewSet):
     model = Certificate
     icon = "success"
@@ -501,8 +523,15 @@ class CertificateViewSet(ScopedViewSet):
     actions = CERTIFICATE_ACTIONS
     base_form_class = CertificateAdminForm
     list_select_related = ("enterprise",)
-    list_display = ["__str__", "enterprise", "star_level", "expires_on", "revoked_at"]
-    list_filter = ["kind"]
+    list_display = [
+        "__str__",
+        "enterprise",
+        "star_level",
+        "expires_on",
+        "verified_at",
+        "revoked_at",
+    ]
+    filterset_class = CertificateFilterSet
     search_fields = ["number", "enterprise__name"]
     ordering = ["expires_on"]
     panels = [

@@ -82,6 +82,9 @@ class ReviewQueuePanel(Component):
             "pending_products": Product.objects.filter(
                 status=Product.Status.PENDING_REVIEW
             ).count(),
+            "unchecked_certificates": Certificate.objects.filter(
+                verified_at__isnull=True, revoked_at__isnull=True
+            ).count(),
         }
 
 

@@ -131,6 +131,8 @@ class Trace:
 
 
 def _collect_certificates(batch: Batch | None, variant: Any) -> list[Certificate]:
+    """The certificates of the product, the lot and its areas, once each; those the Department
+    has not checked yet are not shown (revoked and expired ones are, marked so)."""
     seen: dict[int, Certificate] = {}
     sources: list[Any] = list(variant.product.certificates.all())
     if batch is not None:
@@ -138,7 +140,8 @@ def _collect_certificates(batch: Batch | None, variant: Any) -> list[Certificate
         for area in batch.areas.all():
             sources += list(area.certificates.all())
     for certificate in sources:
-        seen.setdefault(certificate.pk, certificate)
+        if certificate.verified_at is not None:
+            seen.setdefault(certificate.pk, certificate)
     return sorted(seen.values(), key=lambda c: (c.kind, c.expires_on), reverse=True)
 
 

@@ -48,6 +48,16 @@ from traceability.tasks import render_label_run
 
 
 @transaction.atomic
+def verify_certificate(*, certificate: Certificate, officer: Any) -> Certificate:
+    """An officer has checked the certificate against the decision it names: from now on it
+    counts (badges, product and trace pages). Checking it again changes nothing."""
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.verified_at is None:
+        locked.verified_at = timezone.now()
+        locked.save(update_fields=["verified_at"])  # a save: the pages showing it are renewed
+    return locked
+
+
 def revoke_certificate(*, certificate: Certificate, officer: Any, reason: str) -> Certificate:
     """Withdraw a certificate from today on, with the reason shown to the enterprise.
 

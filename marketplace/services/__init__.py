@@ -8,6 +8,7 @@ from marketplace.services.catalogue import (
     reject_product,
     revoke_certificate,
     submit_product,
+    verify_certificate,
 )
 from marketplace.services.enterprises import (
     TRANSITIONS as ENTERPRISE_TRANSITIONS,
@@ -44,4 +45,5 @@ __all__ = [
     "revoke_invitation",
     "submit_product",
     "suspend_enterprise",
+    "verify_certificate",
 ]

@@ -71,8 +71,14 @@ def submit_product(*, product: Product, actor: User | None) -> Product:
 
 
 def publish_product(*, product: Product, officer: User | None, reason: str = "") -> Product:
-    """pending_review → published (an officer's decision)."""
-    return MACHINE.apply(product, "publish", actor=officer, reason=reason)[0]
+    """pending_review → published (an officer's decision). The certificates the product shows
+    were reviewed with it: those not yet checked count from now on."""
+    with transaction.atomic():
+        published = MACHINE.apply(product, "publish", actor=officer, reason=reason)[0]
+        checked = Certificate.objects.filter(products=published, verified_at__isnull=True)
+        if checked.update(verified_at=timezone.now()):
+            refresh_ocop_badges(product_ids=[published.pk])
+    return published
 
 
 def reject_product(*, product: Product, officer: User | None, reason: str) -> Product:
@@ -150,6 +156,16 @@ def refresh_ocop_badges(
     if changed:
         catalogue_written.send(sender=Product)
     return len(changed)
+
+
+def verify_certificate(*, certificate: Certificate, officer: User | None) -> Certificate:
+    """An officer's check of a certificate an enterprise entered or changed (traceability's
+    service); the products it covers get the badge it gives, in one transaction."""
+    with transaction.atomic():
+        verified = trace_services.verify_certificate(certificate=certificate, officer=officer)
+        covered = Product.objects.filter(certificates=verified).values_list("pk", flat=True)
+        refresh_ocop_badges(product_ids=covered)
+    return verified
 
 
 def revoke_certificate(

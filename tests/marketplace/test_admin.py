@@ -1,6 +1,7 @@
 """The marketplace's back office in the Wagtail admin: isolation between enterprises, the
 officer's review queue and decisions, and bad input refused."""
 
+import datetime
 import io
 import json
 
@@ -13,6 +14,7 @@ from wagtail.images import get_image_model
 
 from accounts.roles import Role, assign_role
 from marketplace.models import Category, Enterprise, Product, ProductEvent, Variant
+from marketplace.services import refresh_ocop_badges
 from tests.accounts.factories import UserFactory
 from tests.marketplace.factories import (
     CertificateFactory,
@@ -22,6 +24,7 @@ from tests.marketplace.factories import (
     VariantFactory,
     certify,
 )
+from traceability.models import Certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -382,6 +385,89 @@ def test_an_officer_revokes_a_certificate_and_the_badge_goes(client):
     certificate.refresh_from_db()
     assert certificate.revoked_reason == "Cơ sở không còn đáp ứng tiêu chí"
     assert "OCOP 4★" not in client.get(url).content.decode()
+
+
+def _certificate_form(enterprise, **overrides):
+    today = datetime.date.today()
+    data = {
+        "enterprise": enterprise.pk,
+        "kind": "ocop",
+        "number": "123/QĐ-UBND",
+        "issuing_body": "UBND tỉnh Thái Nguyên",
+        "issued_on": (today - datetime.timedelta(days=30)).isoformat(),
+        "expires_on": (today + datetime.timedelta(days=900)).isoformat(),
+        "star_level": "4",
+        "score_part_a": "",
+        "score_part_b": "",
+        "score_part_c": "",
+        "document": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_stars_a_member_enters_show_only_once_an_officer_has_checked_them(client):
+    # given: a published product of a member's enterprise
+    product = ProductFactory()
+    VariantFactory(product=product)
+    url = reverse("marketplace:product", args=[product.slug])
+    client.force_login(member_of(product.enterprise))
+    # when: the member enters a 5★ certificate and links it
+    response = client.post(
+        reverse("certificates:add"), _certificate_form(product.enterprise, star_level="5")
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    certificate = Certificate.objects.get()
+    product.certificates.add(certificate)
+    refresh_ocop_badges(product_ids=[product.pk])
+    # then: nothing shows yet, and the officers are told
+    assert certificate.verified_at is None
+    assert "OCOP 5★" not in client.get(url).content.decode()
+    client.force_login(officer())
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "1 chứng nhận cần kiểm tra" in dashboard
+    queue = client.get(reverse("certificates:index"), {"unchecked": "true"}).content.decode()
+    assert "123/QĐ-UBND" in queue
+    # when: an officer confirms it
+    client.post(reverse("certificates:action", args=[certificate.pk, "verify"]), {"reason": ""})
+    # then
+    assert "OCOP 5★" in client.get(url).content.decode()
+
+
+def test_a_member_changing_the_stars_of_a_checked_certificate_waits_for_a_new_check(client):
+    # given: a product with a checked 4★ certificate
+    product = ProductFactory()
+    VariantFactory(product=product)
+    certificate = certify(product)
+    url = reverse("marketplace:product", args=[product.slug])
+    assert "OCOP 4★" in client.get(url).content.decode()
+    client.force_login(member_of(product.enterprise))
+    # when: the member makes it 5★
+    form = _certificate_form(product.enterprise, number=certificate.number, star_level="5")
+    form["issued_on"], form["expires_on"] = certificate.issued_on, certificate.expires_on
+    response = client.post(reverse("certificates:edit", args=[certificate.pk]), form)
+    # then: no stars until an officer checks the change
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    certificate.refresh_from_db()
+    assert (certificate.star_level, certificate.verified_at) == (5, None)
+    page = client.get(url).content.decode()
+    assert "OCOP 5★" not in page
+    assert "OCOP 4★" not in page
+
+
+def test_publishing_a_product_checks_the_certificates_it_shows(client):
+    # given: a product sent for review with a certificate its enterprise entered
+    product = ProductFactory(status="pending_review")
+    VariantFactory(product=product)
+    certificate = certify(product, verified_at=None)
+    client.force_login(officer())
+    # when
+    client.post(reverse("products:action", args=[product.pk, "publish"]), {"reason": ""})
+    # then
+    certificate.refresh_from_db()
+    assert certificate.verified_at is not None
+    url = reverse("marketplace:product", args=[product.slug])
+    assert "OCOP 4★" in client.get(url).content.decode()
 
 
 # --- Images -------------------------------------------------------------------------------------

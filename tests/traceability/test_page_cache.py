@@ -16,7 +16,7 @@ from tests.traceability.factories import GTIN, ProductionAreaFactory, at, traced
 from tests.traceability.test_trace_page import vi
 from traceability.models import TraceEvent
 from traceability.scanlog import flush_scans
-from traceability.services import append_trace_event, revoke_certificate
+from traceability.services import append_trace_event, revoke_certificate, verify_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,17 @@ def test_a_revoked_certificate_shows_at_once(client):
     revoke_certificate(certificate=certificate, officer=UserFactory(), reason="Sai phạm")
     # then
     assert vi("revoked") in _page(client, _lot_url(batch))
+
+
+def test_a_certificate_shows_once_checked_and_at_once(client):
+    # given: a certificate the enterprise entered, not checked yet
+    batch = traced_batch()
+    certificate = certify(batch.variant.product, number="77/QĐ-CHUAKIEMTRA", verified_at=None)
+    assert certificate.number not in _page(client, _lot_url(batch))
+    # when
+    verify_certificate(certificate=certificate, officer=UserFactory())
+    # then: the kept fragment is renewed
+    assert certificate.number in _page(client, _lot_url(batch))
 
 
 def test_a_certificate_attached_to_the_batch_or_its_area_shows_at_once(client):

@@ -12,8 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 class CertificateQuerySet(models.QuerySet["Certificate"]):
     def valid_on(self, day: datetime.date) -> CertificateQuerySet:
-        """Certificates in force on `day`: issued, not yet expired and not revoked."""
-        return self.filter(issued_on__lte=day, expires_on__gte=day, revoked_at__isnull=True)
+        """Certificates in force on `day`: checked by the Department, issued, not yet expired
+        and not revoked."""
+        return self.filter(
+            verified_at__isnull=False,
+            issued_on__lte=day,
+            expires_on__gte=day,
+            revoked_at__isnull=True,
+        )
 
     def valid_today(self) -> CertificateQuerySet:
         return self.valid_on(timezone.localdate())
@@ -56,6 +62,11 @@ class Certificate(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When an officer checked it (publishing a product that shows it counts): a certificate an
+    # enterprise enters or changes gives no badge and is not shown until then.
+    verified_at = models.DateTimeField(
+        _("checked by the Department at"), null=True, blank=True, default=timezone.now
+    )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,7 +104,11 @@ class Certificate(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        return self.revoked_at is None and self.issued_on <= day <= self.expires_on
+        return (
+            self.verified_at is not None
+            and self.revoked_at is None
+            and self.issued_on <= day <= self.expires_on
+        )
 
 
 class CertificateReminder(models.Model):
