@@ -380,8 +380,8 @@ class Figures:
         }
 
     def certificate_aggregates(self) -> dict[str, Count]:
-        """OCOP certificates valid at the period's end, expiring within 90 days of it, and
-        lapsed during it."""
+        """OCOP certificates valid (checked by the Department) at the period's end, expiring
+        within 90 days of it, and lapsed during it."""
         last = self.period.end
         valid = Q(
             verified_at__isnull=False,
