@@ -97,6 +97,7 @@ class FiguresOut(Schema):
     )
     qr_scans: int
     suspicious_scans: int = Field(description="Scans of unknown or flagged serials.")
+    fake_reports: int = Field(description="Shoppers' reports of suspected fakes.")
     visits: int = Field(description="Storefront page views (bots excluded).")
 
 

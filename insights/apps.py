@@ -12,9 +12,9 @@ class InsightsConfig(AppConfig):
         from insights.selectors import forget_catalogue
         from marketplace.models import Enterprise, Product
         from marketplace.signals import catalogue_written
-        from traceability.models import Certificate
+        from traceability.models import Certificate, SuspicionReport
 
-        for model in (Enterprise, Product, Certificate):
+        for model in (Enterprise, Product, Certificate, SuspicionReport):
             for name, signal in (("saved", post_save), ("deleted", post_delete)):
                 signal.connect(
                     forget_catalogue,

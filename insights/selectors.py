@@ -44,7 +44,7 @@ from insights.periods import Period
 from insights.rollups import DayRollup, compute_day, day_bounds, month_masks
 from insights.visits import pending_visits
 from marketplace.models import Category, Enterprise, Product
-from traceability.models import Certificate
+from traceability.models import Certificate, SuspicionReport
 
 # table name → (rollup model, attribute of DayRollup with today's rows)
 TABLES: dict[str, tuple[Any, str]] = {
@@ -406,6 +406,13 @@ class Figures:
             ),
         }
 
+    def report_aggregates(self) -> dict[str, Count]:
+        """Shoppers' reports of suspected fakes made during the period."""
+        start, _ = day_bounds(self.period.start)
+        _, end = day_bounds(self.period.end)
+        made = Q(created_at__gte=start, created_at__lt=end)
+        return {"fake_reports": Count("id", filter=made)}
+
     def catalogue(self) -> dict[str, int]:
         """Enterprises, products and OCOP certificates: registered and approved in the period,
         and as they stand at its end (three queries, or none when they are kept or when
@@ -589,15 +596,18 @@ def _count_catalogues(
     enterprises = Enterprise.objects.order_by()
     products = Product.objects.order_by()
     certificates = Certificate.objects.filter(kind=Certificate.Kind.OCOP).order_by()
+    reports = SuspicionReport.objects.filter(kind=SuspicionReport.Kind.SHOPPER_REPORT).order_by()
     if scope is not None:
         enterprises = enterprises.filter(pk__in=scope)
         products = products.filter(enterprise_id__in=scope)
         certificates = certificates.filter(enterprise_id__in=scope)
+        reports = reports.filter(enterprise_id__in=scope)
     counts: list[dict[str, int]] = [{} for _each in periods]
     for rows, aggregates in (
         (enterprises, Figures.enterprise_aggregates),
         (products, Figures.product_aggregates),
         (certificates, Figures.certificate_aggregates),
+        (reports, Figures.report_aggregates),
     ):
         named = {
             f"p{index}_{name}": count

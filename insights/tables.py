@@ -232,6 +232,7 @@ def headline(figures: Figures, previous: Figures, last_year: Figures) -> list[di
         ("certificates_expired", _("Certificates lapsed"), "number"),
         ("qr_scans", _("QR scans"), "number"),
         ("suspicious_scans", _("Suspicious scans"), "number"),
+        ("fake_reports", _("Fake reports from shoppers"), "number"),
         ("visits", _("Storefront visits"), "number"),
     ]
     cards = []

@@ -151,7 +151,7 @@ def test_rebuild_rollups_command_covers_the_range(data):
 
 @pytest.mark.parametrize(
     ("path", "queries"),
-    [("series", 10), ("communes", 13), ("groups", 12), ("open", 21)],
+    [("series", 10), ("communes", 13), ("groups", 12), ("open", 22)],
 )
 def test_each_endpoint_costs_a_fixed_number_of_queries(
     client, data, token, django_assert_num_queries, path, queries

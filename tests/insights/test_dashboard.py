@@ -56,6 +56,7 @@ def test_an_officer_sees_the_province_dashboard(client, data, officer):
     text = response.content.decode()
     assert "540.000\u00a0₫" in text  # revenue
     assert 'data-figure="orders"' in text
+    assert 'data-figure="fake_reports"' in text  # journey 11: scans and fake reports
     assert "/admin/insights/enterprises/?" in text  # drill-down links
     assert "HTX Chè A" not in text  # names only behind the drill-down
 

@@ -21,6 +21,7 @@ from marketplace.models import Enterprise, Product, SubOrder
 from marketplace.services import refresh_ocop_badges
 from tests.insights.dataset import EXPECTED, PHU_THINH, TAN_CUONG, DataSet
 from tests.marketplace.factories import ProductFactory
+from traceability.services import report_suspected_fake
 
 pytestmark = pytest.mark.django_db
 
@@ -236,8 +237,8 @@ def test_the_catalogue_counts_are_read_once_and_then_kept(data):
     # when read twice
     first = catalogue_queries(period)
     second = catalogue_queries(period)
-    # then the tables are counted once (3 tables, and the groups and badges of OCOP products)
-    assert (first, second) == (5, 0)
+    # then the tables are counted once (4 tables, and the groups and badges of OCOP products)
+    assert (first, second) == (6, 0)
     # and a scope of its own is counted apart
     own = Figures(period, enterprise_ids=frozenset({data.a.pk}))
     assert own.catalogue()["products_listed"] == 2
@@ -251,6 +252,7 @@ def test_the_catalogue_counts_are_read_once_and_then_kept(data):
         ("approve an enterprise", "enterprises_taking_part", 3, 4),
         ("revoke a certificate", "certificates_valid", 2, 1),
         ("certify a product", "products_ocop", 1, 2),
+        ("report a fake", "fake_reports", 0, 1),
     ],
 )
 def test_a_committed_change_is_counted_at_once(
@@ -265,6 +267,9 @@ def test_a_committed_change_is_counted_at_once(
         "approve an enterprise": lambda: approve(data.pending),
         "revoke a certificate": lambda: revoke(data.products["a1"]),
         "certify a product": lambda: certify(data.products["a2"], data.products["a1"]),
+        "report a fake": lambda: report_suspected_fake(
+            code="TC2026-001", message="Bao bì khác màu", enterprise_id=data.a.pk
+        ),
     }
     # when the change is made and committed
     with django_capture_on_commit_callbacks(execute=True):
