@@ -104,6 +104,11 @@ def main(argv: list[str]) -> int:
         if language in COMPLETE_LANGUAGES:
             for entry in po.untranslated_entries() + po.fuzzy_entries():
                 problems.append(f"{name}: untranslated or fuzzy: {entry.msgid!r}")
+        # A fuzzy match's "#|" notes left behind: gettext's msgmerge (make messages) refuses a
+        # "#| msgid_plural" without its "#| msgid".
+        for entry in po:
+            if entry.previous_msgid or entry.previous_msgid_plural or entry.previous_msgctxt:
+                problems.append(f"{name}: a stale '#|' note on {entry.msgid!r}")
         markup = name.parts[0] in KEEP_MARKUP_DIRS
         for entry in po.translated_entries():
             problems += [f"{name}: placeholders: {p}" for p in placeholder_problems(entry, markup)]
