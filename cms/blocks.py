@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -60,6 +61,18 @@ class HeroBlock(blocks.StructBlock):
         icon = "image"
         label = _("hero")
         template = "cms/blocks/hero.html"
+
+    def get_context(self, value: Any, parent_context: dict | None = None) -> dict:
+        """The call to action's page, unless it is a campaign that is not running (the home
+        page names those that are): a button to an "ended" page would only disappoint."""
+        context = super().get_context(value, parent_context)
+        page = value["cta_page"]
+        running = (parent_context or {}).get("running_campaign_ids")
+        campaign_type = ContentType.objects.get_for_model(apps.get_model("cms", "CampaignPage"))
+        if page is not None and running is not None and page.content_type_id == campaign_type.pk:
+            page = page if page.pk in running else None
+        context["cta_page"] = page
+        return context
 
 
 class FeaturedProductsBlock(blocks.StructBlock):

@@ -148,7 +148,10 @@ class HomePage(StorefrontPage):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["campaigns"] = self.running_campaigns()
+        running = self.running_campaigns()
+        context["campaigns"] = running[:MAX_CAMPAIGNS_SHOWN]
+        # the hero's call to action hides a campaign that is not running (cms.blocks.HeroBlock)
+        context["running_campaign_ids"] = {campaign.pk for campaign in running}
         return context
 
     def running_campaigns(self) -> list[CampaignPage]:
@@ -160,7 +163,7 @@ class HomePage(StorefrontPage):
             .running()
             .select_related("image")
             .prefetch_related(renditions_prefetch("image", TEASER_IMAGE))
-            .order_by("-starts_at", "-pk")[:MAX_CAMPAIGNS_SHOWN]
+            .order_by("-starts_at", "-pk")
         )
 
     def social_image(self) -> Any:

@@ -180,6 +180,22 @@ def test_a_running_campaign_is_on_the_home_page_until_its_end(client):
     assert page.title not in html
 
 
+def test_the_heros_button_to_a_campaign_goes_when_the_campaign_ends(client):
+    # given: the hero's call to action leads to a campaign
+    page = campaign(products=_products(1))
+    home_page = home()
+    home_page.body = [
+        ("hero", {"heading": "Tết", "cta_label": "Xem quà Tết", "cta_page": page, "cta_url": ""})
+    ]
+    home_page.save_revision().publish()
+    assert "Xem quà Tết" in client.get("/").content.decode()
+    # when the end passes
+    page.ends_at = timezone.now() - datetime.timedelta(minutes=1)
+    page.save_revision().publish()
+    # then
+    assert "Xem quà Tết" not in client.get("/").content.decode()
+
+
 def test_campaign_before_its_start_is_not_found(client):
     page = campaign(starts_at=timezone.now() + datetime.timedelta(days=2))
     assert client.get(page.url).status_code == 404
