@@ -12,7 +12,7 @@ class MarketplaceConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from marketplace import categories, page_cache, roles
-        from marketplace.cart_session import merge_guest_cart
+        from marketplace.cart_session import claim_guest_orders, merge_guest_cart
         from marketplace.payment_backend import MarketplaceOrders
         from payments.orders import register_order_backend
 
@@ -21,3 +21,4 @@ class MarketplaceConfig(AppConfig):
         register_order_backend(MarketplaceOrders())
         page_cache.connect_signals()
         user_logged_in.connect(merge_guest_cart, dispatch_uid="marketplace_merge_cart")
+        user_logged_in.connect(claim_guest_orders, dispatch_uid="marketplace_claim_orders")

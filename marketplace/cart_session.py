@@ -1,6 +1,7 @@
 """Which cart a request uses: the signed-in shopper's own, or a guest cart kept in the session.
 
-At sign-in the guest cart is merged into the shopper's cart (`user_logged_in`, connected in
+At sign-in the guest cart is merged into the shopper's cart, and the guest orders this browser
+opened with the account's phone become the account's (`user_logged_in`, connected in
 `MarketplaceConfig.ready()`: the sign-in views belong to accounts, which must not know carts).
 """
 
@@ -11,7 +12,7 @@ from typing import Any
 from django.db.models import Sum
 from django.http import HttpRequest
 
-from marketplace.models import Cart, CartLine
+from marketplace.models import Cart, CartLine, Order
 from marketplace.services.cart import merge_carts
 
 SESSION_KEY = "cart_id"
@@ -64,6 +65,18 @@ def merge_guest_cart(sender: Any, request: HttpRequest | None, user: Any, **kwar
         return
     target, _created = Cart.objects.get_or_create(user=user)
     merge_carts(source=guest, target=target)
+
+
+def claim_guest_orders(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """At sign-in (and right after registering), the orders this browser placed or looked up
+    as a guest with the account's phone number become the account's: "My orders" lists them
+    (journey 4). Opening them here already took the code and the phone, so nothing is given
+    away; orders placed with another number stay where they are."""
+    if request is None or not hasattr(request, "session") or not getattr(user, "phone", ""):
+        return
+    codes = request.session.get(ORDERS_SESSION_KEY, [])
+    if codes:
+        Order.objects.filter(code__in=codes, user__isnull=True, phone=user.phone).update(user=user)
 
 
 def remember_order(request: HttpRequest, code: str) -> None:

@@ -301,6 +301,36 @@ def test_signed_in_shopper_sees_orders_in_account(client):
     assert Cart.objects.get(user=user).lines.count() == 0
 
 
+def test_a_guests_orders_in_this_browser_are_the_accounts_once_registered(client):
+    # given: a guest's order with their phone, and one they looked up for someone else
+    _fill_cart(client, VariantFactory())
+    client.post(reverse("marketplace:checkout"), FORM)
+    mine = Order.objects.get()
+    theirs = place_order(
+        cart=cart_with((VariantFactory(), 1)),
+        contact=contact(phone="0912 345 678"),
+        payment_method="cod",
+    )
+    client.post(reverse("marketplace:order_lookup"), {"code": theirs.code, "phone": "0912 345 678"})
+    # when: they register with their own number
+    password = "chè-Tân-Cương-2026"
+    client.post(
+        reverse("accounts:register"),
+        {
+            "full_name": "Nguyễn Thị Hoa",
+            "phone": "0987654321",
+            "email": "",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    # then: "My orders" lists their own order only
+    listed = client.get(reverse("marketplace:my_orders")).context["orders"]
+    assert [order.code for order in listed] == [mine.code]
+    theirs.refresh_from_db()
+    assert theirs.user is None
+
+
 def test_order_selectors_query_counts(django_assert_num_queries):
     user = UserFactory()
     for _ in range(3):
