@@ -147,6 +147,19 @@ def test_a_member_sees_and_downloads_only_their_enterprise(client, book):
     assert set(names) == {"HTX Chè La Bằng"}
 
 
+def test_the_page_opens_on_this_months_figures(client):
+    # given: a delivered part placed today
+    tea = EnterpriseFactory(name="HTX Chè La Bằng")
+    part(tea, items=100_000, shipping=20_000, status=S.DELIVERED, when=timezone.now())
+    client.force_login(member_of(tea))
+    # when: the page is opened with no dates
+    page = client.get(URL)
+    # then
+    assert page.status_code == 200
+    assert [row.enterprise_name for row in page.context["rows"]] == ["HTX Chè La Bằng"]
+    assert page.context["form"]["since"].value() == timezone.localdate().replace(day=1).isoformat()
+
+
 def test_an_officer_sees_every_enterprise(client, book):
     officer = UserFactory()
     assign_role(officer, Role.OFFICER)
