@@ -1,4 +1,4 @@
-"""Generation tokens for cached values that an edit makes stale.
+"""Generation tokens for cached values that an edit makes stale, and counters kept in the cache.
 
 A generation is a random token kept in the cache under a fixed name. Whatever depends on it
 puts the token in its own cache key; renewing the token retires every value kept under the
@@ -25,3 +25,14 @@ def generation(key: str) -> str:
 def renew(key: str) -> None:
     """Replace the token under `key`: whatever was kept under the old one is no longer read."""
     cache.set(key, uuid.uuid4().hex, timeout=None)
+
+
+def count(key: str, seconds: int) -> int:
+    """Add one to the counter under `key`, which starts at 0 and lives `seconds` from its first
+    count; the new value."""
+    cache.add(key, 0, seconds)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        return 1

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from accounts.generations import count
 from insights.models import DailyVisits
 
 KEY = "insights:visits:{day}"
@@ -51,12 +52,7 @@ def is_storefront_view(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def count_visit(day: datetime.date) -> None:
-    key = counter_key(day)
-    cache.add(key, 0, KEEP_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, KEEP_SECONDS)
+    count(counter_key(day), KEEP_SECONDS)
 
 
 def pending_visits(day: datetime.date) -> int:
@@ -71,14 +67,14 @@ def flush_visits(today: datetime.date | None = None) -> int:
     moved = 0
     for back in range(FLUSH_DAYS + 1):
         day = today - datetime.timedelta(days=back)
-        count = pending_visits(day)
-        if not count:
+        pending = pending_visits(day)
+        if not pending:
             continue
         with transaction.atomic():
             visits, _created = DailyVisits.objects.select_for_update().get_or_create(day=day)
-            DailyVisits.objects.filter(pk=visits.pk).update(views=F("views") + count)
-        cache.decr(counter_key(day), count)
-        moved += count
+            DailyVisits.objects.filter(pk=visits.pk).update(views=F("views") + pending)
+        cache.decr(counter_key(day), pending)
+        moved += pending
     return moved
 
 

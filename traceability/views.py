@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.divisions import province_name
+from accounts.generations import count
 from accounts.network import client_ip
 from traceability import page_cache, scanlog, services
 from traceability.conf import setting
@@ -74,15 +74,8 @@ def _province(request: HttpRequest) -> int | None:
 
 
 def _rate_limited(visitor: str) -> bool:
-    key = f"trace-rate:{visitor}"
-    window = int(setting("TRACE_SCAN_RATE_WINDOW_SECONDS"))
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        count = 1
-    return count > int(setting("TRACE_SCAN_RATE_LIMIT"))
+    checks = count(f"trace-rate:{visitor}", int(setting("TRACE_SCAN_RATE_WINDOW_SECONDS")))
+    return checks > int(setting("TRACE_SCAN_RATE_LIMIT"))
 
 
 def _is_own_staff(request: HttpRequest, trace: Trace) -> bool:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.divisions import validate_ward_in_province
+from accounts.generations import count
 from accounts.models import Address, User
 from accounts.phone import normalize_phone
 from accounts.services import save_address
@@ -589,14 +590,8 @@ def check_lookups_allowed(*, client: str) -> None:
 
 
 def note_failed_lookup(*, client: str) -> None:
-    if not client:
-        return
-    key = _lookup_key(client)
-    cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
+    if client:
+        count(_lookup_key(client), LOOKUP_WINDOW_SECONDS)
 
 
 def remind_and_cancel_unconfirmed(*, now: datetime.datetime | None = None) -> tuple[int, int]:
